@@ -1,0 +1,32 @@
+/**
+ * Stable error codes that cross the renderer ↔ main boundary. The renderer turns each code into
+ * localised text (renderer/src/i18n/locales/*.json, key `errors.<CODE>`); a test fails if one is missing.
+ */
+export const errorCodes = [
+  'INVALID_ARGUMENT',
+  'UNKNOWN_CALL',
+  'FORBIDDEN_SENDER',
+  'SERVICE_UNAVAILABLE',
+  'INTERNAL',
+  'CONFIG_INVALID',
+  'LOCKED_BY_ADMINISTRATOR',
+  'ALREADY_CONFIGURED',
+  'KEYCHAIN_UNAVAILABLE',
+  'KEYCHAIN_WEAK',
+  'DISK_FULL',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+/** The one shape an error has when it crosses a process or thread boundary. */
+export interface ContractErrorShape {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ContractErrorShape };
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (errorCodes as readonly string[]).includes(value);
+}

@@ -1,0 +1,95 @@
+/** Result types of contract calls. Plain data: they cross IPC by structured clone. */
+
+export const languages = ['fr', 'ar', 'en'] as const;
+export type Language = (typeof languages)[number];
+
+export const countries = ['MA', 'DZ', 'TN'] as const;
+export type Country = (typeof countries)[number];
+
+export type WorkstationMode = 'unconfigured' | 'demo' | 'national';
+
+export interface Facility {
+  id: string;
+  name: string;
+}
+
+export interface NationalServiceView {
+  baseUrl: string;
+  tokenUrl: string;
+  clientId: string;
+  /** The workstation's public key (JWK, ES384) that the administrator registers with the identity provider. */
+  publicKeyJwk: Record<string, string>;
+  keyThumbprint: string;
+  enrolledAt: string;
+}
+
+export interface AppConfigView {
+  mode: WorkstationMode;
+  language: Language;
+  country: Country;
+  facility: Facility | null;
+  nationalService: NationalServiceView | null;
+  idleLockMinutes: number;
+  /** Settings fixed by the administrator's machine-wide configuration; the UI shows them read-only. */
+  lockedByAdministrator: string[];
+}
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  runtime: { node: string; electron: string | null; platform: string; arch: string };
+  dataDir: string;
+  /** Where the services answered from: proof that the record and heavy work run off Electron main's loop. */
+  serviceThread: { threadId: number; isMainThread: boolean };
+}
+
+export type HealthStatus = 'ok' | 'warning' | 'error';
+
+export const healthCheckIds = [
+  'dataFolder',
+  'configuration',
+  'keychain',
+  'database',
+  'nationalService',
+  'cardReaders',
+] as const;
+export type HealthCheckId = (typeof healthCheckIds)[number];
+
+/** Every reason a check may give; the renderer localises `health.reason.<check>.<reason>`. */
+export const healthReasons = {
+  dataFolder: ['willBeCreated', 'notWritable', 'lowDisk', 'ready'],
+  configuration: ['firstRun', 'demo', 'national', 'invalid'],
+  keychain: ['protected', 'weakAllowed', 'weakRefused', 'unavailable'],
+  database: ['notCreated', 'present'],
+  nationalService: ['unknown', 'notConfigured', 'unreachable', 'notR4', 'reachable'],
+  cardReaders: ['osService', 'pcscdNotRunning', 'pcscdRunning'],
+} as const satisfies Record<HealthCheckId, readonly string[]>;
+
+export type HealthCheck = {
+  [Id in HealthCheckId]: {
+    id: Id;
+    status: HealthStatus;
+    /** A stable reason code; the renderer localises it, the CLI prints it with the facts. */
+    reason: (typeof healthReasons)[Id][number];
+    facts: Record<string, string | number | boolean | null>;
+  };
+}[HealthCheckId];
+
+export interface HealthReport {
+  checkedAt: string;
+  status: HealthStatus;
+  checks: HealthCheck[];
+}
+
+export interface ServiceReachability {
+  reachable: boolean;
+  httpStatus: number | null;
+  fhirVersion: string | null;
+  software: string | null;
+  error: string | null;
+}
+
+export interface EnrolmentResult {
+  config: AppConfigView;
+  reachability: ServiceReachability;
+}

@@ -1,0 +1,132 @@
+/**
+ * Runs the services in a worker thread and speaks to it by message. Used by Electron main and by
+ * the e2e harness. If the worker dies, calls in flight fail with SERVICE_UNAVAILABLE and the next
+ * call starts a new worker: a crash in a service never takes the window down.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Keychain } from '../../native/keychain/keychain';
+import type { Envelope } from '../contract/errors';
+import { toErrorShape } from '../errors';
+import type { EventListener, ServiceHost } from './service-host';
+import type { ServiceEnvironment } from './services';
+import type { HostToWorker, WorkerInit, WorkerToHost } from './worker-protocol';
+
+export interface WorkerHostOptions {
+  /** out/main/worker.js in the built app; main/services/worker.ts under tests (run through tsx). */
+  entry: string | URL;
+  env: ServiceEnvironment;
+  /** The keychain on this thread (Electron safeStorage); without one the worker uses a key file. */
+  keychain?: Keychain;
+}
+
+export class WorkerHost implements ServiceHost {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, (envelope: Envelope<unknown>) => void>();
+  private readonly listeners = new Set<EventListener>();
+  private closed = false;
+
+  constructor(private readonly options: WorkerHostOptions) {}
+
+  private start(): Worker {
+    const entry = String(this.options.entry);
+    const init: WorkerInit = {
+      env: this.options.env,
+      keychain: this.options.keychain ? 'remote' : 'key_file',
+    };
+    const worker = new Worker(this.options.entry, {
+      workerData: init,
+      execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
+    });
+    worker.on('message', (message: WorkerToHost) => this.receive(worker, message));
+    worker.on('error', (error) => this.fail(worker, `services worker failed: ${error.message}`));
+    worker.on('exit', (code) => this.fail(worker, `services worker exited with code ${code}`));
+    this.worker = worker;
+    return worker;
+  }
+
+  private fail(worker: Worker, message: string): void {
+    if (this.worker !== worker) return;
+    this.worker = null;
+    for (const settle of this.pending.values())
+      settle({ ok: false, error: { code: 'SERVICE_UNAVAILABLE', message } });
+    this.pending.clear();
+  }
+
+  private receive(worker: Worker, message: WorkerToHost): void {
+    switch (message.type) {
+      case 'result':
+        this.pending.get(message.id)?.(message.envelope);
+        this.pending.delete(message.id);
+        break;
+      case 'event':
+        for (const listener of this.listeners) listener(message.name, message.payload);
+        break;
+      case 'capability':
+        void this.answerCapability(worker, message);
+        break;
+      case 'ready':
+        break;
+    }
+  }
+
+  private async answerCapability(
+    worker: Worker,
+    message: Extract<WorkerToHost, { type: 'capability' }>,
+  ): Promise<void> {
+    const keychain = this.options.keychain;
+    let result: Extract<HostToWorker, { type: 'capability-result' }>['result'];
+    try {
+      if (!keychain) throw new Error('no keychain on the host');
+      if (message.method === 'describe') result = { ok: true, value: await keychain.describe() };
+      else if (message.method === 'wrap')
+        result = { ok: true, value: await keychain.wrap(message.bytes ?? new Uint8Array()) };
+      else result = { ok: true, value: await keychain.unwrap(message.bytes ?? new Uint8Array()) };
+    } catch (error) {
+      result = { ok: false, error: toErrorShape(error) };
+    }
+    worker.postMessage({ type: 'capability-result', id: message.id, result } satisfies HostToWorker);
+  }
+
+  invoke(name: string, args: unknown): Promise<Envelope<unknown>> {
+    if (this.closed) {
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'SERVICE_UNAVAILABLE', message: 'services are shutting down' },
+      });
+    }
+    const worker = this.worker ?? this.start();
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      try {
+        worker.postMessage({ type: 'invoke', id, name, args } satisfies HostToWorker);
+      } catch (error) {
+        // Arguments that cannot be cloned (functions, DOM objects) never reach the services.
+        this.pending.delete(id);
+        resolve({ ok: false, error: { code: 'INVALID_ARGUMENT', message: toErrorShape(error).message } });
+      }
+    });
+  }
+
+  onEvent(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Terminates the worker; calls in flight end with SERVICE_UNAVAILABLE. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    if (worker) {
+      this.fail(worker, 'services closed');
+      await worker.terminate();
+    }
+    this.listeners.clear();
+  }
+
+  /** Forces the worker to die (tests of crash recovery). */
+  async crashForTest(): Promise<void> {
+    await this.worker?.terminate();
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The services worker: the record database and every other heavy or synchronous service run
+ * here, so Electron main's event loop (window, IPC, devices) never waits on SQLite or parsing.
+ * Entry point of its own (out/main/worker.js); it never imports electron.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Keychain, KeychainDescription } from '../../native/keychain/keychain';
+import { KeyFileKeychain } from '../../native/keychain/key-file-keychain';
+import { dataLayout } from '../config/paths';
+import type { Envelope } from '../contract/errors';
+import { TabibError } from '../errors';
+import { ContractServer } from './contract-server';
+import { createHandlers, createServices } from './services';
+import type { HostToWorker, KeychainMethod, WorkerInit, WorkerToHost } from './worker-protocol';
+
+if (!parentPort) throw new Error('worker.ts must run as a worker thread');
+const port = parentPort;
+const init = workerData as WorkerInit;
+const post = (message: WorkerToHost): void => port.postMessage(message);
+
+/** The OS keychain, which only Electron main can reach, asked over the host channel. */
+class RemoteKeychain implements Keychain {
+  private nextId = 1;
+  private readonly pending = new Map<number, (result: Envelope<unknown>) => void>();
+
+  settle(id: number, result: Envelope<unknown>): void {
+    this.pending.get(id)?.(result);
+    this.pending.delete(id);
+  }
+
+  private ask<T>(method: KeychainMethod, bytes: Uint8Array | null): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, (result) => {
+        if (result.ok) resolve(result.value as T);
+        else reject(new TabibError(result.error.code, result.error.message, result.error.details));
+      });
+      post({ type: 'capability', id, method, bytes });
+    });
+  }
+
+  describe(): Promise<KeychainDescription> {
+    return this.ask('describe', null);
+  }
+  wrap(secret: Uint8Array): Promise<Uint8Array> {
+    return this.ask('wrap', secret);
+  }
+  unwrap(wrapped: Uint8Array): Promise<Uint8Array> {
+    return this.ask('unwrap', wrapped);
+  }
+}
+
+const remoteKeychain = init.keychain === 'remote' ? new RemoteKeychain() : null;
+const keychain = remoteKeychain ?? new KeyFileKeychain(dataLayout(init.env.dataDir).keychainKeyFile);
+const services = createServices(init.env, keychain);
+const server = new ContractServer(
+  createHandlers(services, (name, payload) => post({ type: 'event', name, payload })),
+);
+
+port.on('message', (message: HostToWorker) => {
+  if (message.type === 'invoke') {
+    void server
+      .handle(message.name, message.args)
+      .then((envelope) => post({ type: 'result', id: message.id, envelope }));
+  } else if (message.type === 'capability-result') {
+    remoteKeychain?.settle(message.id, message.result);
+  }
+});
+
+post({ type: 'ready' });

@@ -1,0 +1,64 @@
+import { Badge, Group, Stack, Text, Title } from '@mantine/core';
+import { IconBuildingHospital, IconCloudOff, IconRefresh, IconUser } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import { formatDate } from '../i18n/format';
+import { useConfig } from './config-context';
+import { LanguageSwitch } from './LanguageSwitch';
+
+function Labelled({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <Stack gap={0}>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      {children}
+    </Stack>
+  );
+}
+
+export function TopBar() {
+  const { t } = useTranslation();
+  const { config } = useConfig();
+  const demo = config.mode === 'demo';
+  return (
+    <Group h="100%" px="md" justify="space-between" wrap="nowrap" data-testid="top-bar">
+      <Group gap="lg" wrap="nowrap">
+        <Title order={3} className="tabib-brand" c="teal.8">
+          {t('app.name')}
+        </Title>
+        <Labelled label={t('topbar.facility')}>
+          <Group gap={6} wrap="nowrap">
+            <IconBuildingHospital size={16} aria-hidden />
+            <Text size="sm" fw={600} data-testid="facility-name">
+              {config.facility?.name ?? '—'}
+            </Text>
+          </Group>
+        </Labelled>
+        <Labelled label={t('topbar.practitioner')}>
+          <Group gap={6} wrap="nowrap">
+            <IconUser size={16} aria-hidden />
+            <Text size="sm">{t('topbar.noSession')}</Text>
+          </Group>
+        </Labelled>
+      </Group>
+      <Group gap="lg" wrap="nowrap">
+        <Labelled label={t('topbar.today')}>
+          <Text size="sm" data-testid="today">
+            {formatDate(new Date(), config.language, config.country)}
+          </Text>
+        </Labelled>
+        <Labelled label={t('topbar.sync')}>
+          <Badge
+            variant="light"
+            color={demo ? 'gray' : 'yellow'}
+            leftSection={demo ? <IconCloudOff size={12} /> : <IconRefresh size={12} />}
+            data-testid="sync-status"
+          >
+            {demo ? t('topbar.syncDemo') : t('topbar.syncNever')}
+          </Badge>
+        </Labelled>
+        <LanguageSwitch />
+      </Group>
+    </Group>
+  );
+}

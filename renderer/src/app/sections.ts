@@ -1,0 +1,11 @@
+import { IconCalendarEvent, IconPhotoScan, IconSettings, IconUsers, type Icon } from '@tabler/icons-react';
+
+export const sections = ['patients', 'imaging', 'appointments', 'administration'] as const;
+export type Section = (typeof sections)[number];
+
+export const sectionIcons: Record<Section, Icon> = {
+  patients: IconUsers,
+  imaging: IconPhotoScan,
+  appointments: IconCalendarEvent,
+  administration: IconSettings,
+};

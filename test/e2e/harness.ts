@@ -1,0 +1,165 @@
+/**
+ * The harness: the real renderer (built) in Debian's Chromium, with the real services (a worker
+ * thread on a temporary data folder, as in the app) bound in as `window.tabib`. Only the transport
+ * differs from Electron: playwright's exposeBinding instead of IPC, and the same bridge builder.
+ */
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { buildTabibBridge } from '../../main/contract/bridge';
+import { callNames, eventNames } from '../../main/contract/names';
+import type { ConfigFile } from '../../main/config/schema';
+import { WorkerHost } from '../../main/services/worker-host';
+import { serveRenderer, type StaticServer } from './static-server';
+
+const repository = resolve(import.meta.dirname, '..', '..');
+
+/** Flags that work headless as root on this machine kind (shared/docs/test-peers.md). */
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--font-render-hinting=none',
+  '--force-color-profile=srgb',
+];
+
+/** The moment the frame's clock shows, so screenshots do not change with the day. */
+export const FIXED_NOW = new Date('2026-11-22T09:30:00+01:00');
+
+export interface HarnessBrowser {
+  browser: Browser;
+  server: StaticServer;
+  close(): Promise<void>;
+}
+
+export async function launchHarnessBrowser(): Promise<HarnessBrowser> {
+  const server = await serveRenderer(join(repository, 'out', 'renderer'));
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: chromiumArgs,
+  });
+  return {
+    browser,
+    server,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+export interface Workstation {
+  page: Page;
+  context: BrowserContext;
+  host: WorkerHost;
+  dataDir: string;
+  userConfigPath: string;
+  /** Messages the page logged at error level, and CSP violations: a test expects none. */
+  pageErrors: string[];
+  open(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface WorkstationOptions {
+  userConfig?: ConfigFile;
+  machineConfig?: ConfigFile;
+}
+
+export async function openWorkstation(
+  harness: HarnessBrowser,
+  options: WorkstationOptions = {},
+): Promise<Workstation> {
+  const root = mkdtempSync(join(tmpdir(), 'tabib-e2e-'));
+  const dataDir = join(root, 'data');
+  const machineConfigPath = join(root, 'machine', 'config.json');
+  const userConfigPath = join(dataDir, 'config.json');
+  for (const [path, content] of [
+    [userConfigPath, options.userConfig],
+    [machineConfigPath, options.machineConfig],
+  ] as const) {
+    if (content) {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, JSON.stringify(content));
+    }
+  }
+
+  const host = new WorkerHost({
+    entry: join(repository, 'out', 'main', 'worker.js'),
+    env: {
+      dataDir,
+      machineConfigPath,
+      resourcesDir: join(repository, 'resources'),
+      appVersion: '0.0.0-e2e',
+      electronVersion: null,
+    },
+  });
+
+  const context = await harness.browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    deviceScaleFactor: 1,
+    locale: 'fr-MA',
+    timezoneId: 'Africa/Casablanca',
+    reducedMotion: 'reduce',
+  });
+  const page = await context.newPage();
+  await page.clock.setFixedTime(FIXED_NOW);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message: ConsoleMessage) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+
+  await page.exposeBinding('__tabibInvoke', (_source, name: string, args: unknown) =>
+    host.invoke(name, args),
+  );
+  await page.addInitScript({
+    content: `(() => {
+      const listeners = new Map();
+      window.__tabibEmit = (name, payload) => { for (const listener of listeners.get(name) ?? []) listener(payload); };
+      const subscribe = (name, listener) => {
+        if (!listeners.has(name)) listeners.set(name, new Set());
+        listeners.get(name).add(listener);
+        return () => listeners.get(name).delete(listener);
+      };
+      const build = ${buildTabibBridge.toString()};
+      window.tabib = build(${JSON.stringify(callNames)}, ${JSON.stringify(eventNames)}, (name, args) => window.__tabibInvoke(name, args), subscribe);
+    })();`,
+  });
+  const unsubscribe = host.onEvent((name, payload) => {
+    void page
+      .evaluate(
+        ([eventName, eventPayload]) =>
+          (window as unknown as { __tabibEmit(n: unknown, p: unknown): void }).__tabibEmit(
+            eventName,
+            eventPayload,
+          ),
+        [name, payload] as const,
+      )
+      .catch(() => undefined);
+  });
+
+  return {
+    page,
+    context,
+    host,
+    dataDir,
+    userConfigPath,
+    pageErrors,
+    async open() {
+      await page.goto(harness.server.url);
+      await page.waitForFunction(() => document.fonts.status === 'loaded');
+    },
+    async close() {
+      unsubscribe();
+      await context.close();
+      await host.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
