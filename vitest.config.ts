@@ -21,6 +21,8 @@ export default defineConfig({
           // One Chromium at a time on a 2-core machine keeps screenshots and timings steady.
           fileParallelism: false,
           testTimeout: 60_000,
+          // A loaded CI machine may take more than expect.poll's default second to paint.
+          expect: { poll: { timeout: 15_000 } },
           hookTimeout: 180_000,
         },
       },

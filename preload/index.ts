@@ -9,14 +9,14 @@ import {
   callNames,
   eventChannel,
   eventNames,
-  type CallName,
+  type RendererCallName,
   type EventName,
 } from '../main/contract/names';
 
 const api = buildTabibBridge(
   callNames,
   eventNames,
-  (name, args) => ipcRenderer.invoke(callChannel(name as CallName), args),
+  (name, args) => ipcRenderer.invoke(callChannel(name as RendererCallName), args),
   (name, listener) => {
     const channel = eventChannel(name as EventName);
     const handler = (_event: Electron.IpcRendererEvent, payload: unknown) => listener(payload);

@@ -30,7 +30,10 @@ export interface DataLayout {
   userConfig: string;
   credentials: string;
   recordDatabase: string;
+  /** The record database's key, wrapped by the OS keychain. */
+  recordKey: string;
   keychainKeyFile: string;
+  installationId: string;
 }
 
 export function dataLayout(dataDir: string): DataLayout {
@@ -39,6 +42,8 @@ export function dataLayout(dataDir: string): DataLayout {
     userConfig: join(dataDir, 'config.json'),
     credentials: join(dataDir, 'credentials', 'workstation-key.bin'),
     recordDatabase: join(dataDir, 'record', 'tabib.db'),
+    recordKey: join(dataDir, 'record', 'tabib.key.wrapped'),
     keychainKeyFile: join(dataDir, 'keychain', 'wrapping.key'),
+    installationId: join(dataDir, 'installation-id'),
   };
 }

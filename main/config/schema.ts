@@ -1,6 +1,7 @@
 /** The configuration files' schema: the user's (data folder) and the administrator's (machine-wide). */
 import { z } from 'zod';
-import { countries, languages } from '../contract/types';
+import { httpsUrl } from '../contract/contract';
+import { countries, languages, updateChannels } from '../contract/types';
 
 const nationalService = z
   .object({
@@ -12,6 +13,23 @@ const nationalService = z
     enrolledAt: z.string(),
     /** PEM file of the ministry's certificate authority, if it is not in the OS store. */
     caCertificateFile: z.string().optional(),
+  })
+  .strict();
+
+const timeOfDay = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a time of day, HH:MM');
+
+/**
+ * Signed updates (main/update/). Read from the administrator's machine-wide file only: a user's
+ * file cannot point a workstation at another server or channel.
+ */
+const updatePolicy = z
+  .object({
+    /** The update server's root: `<url>/<channel>/release.json`, `<url>/keys/<n>.json`. https, or http on loopback. */
+    url: httpsUrl,
+    channel: z.enum(updateChannels).optional(),
+    checkIntervalHours: z.number().int().min(1).max(168).optional(),
+    /** Local time; the end may be before the start (a window over midnight). */
+    maintenanceWindow: z.object({ start: timeOfDay, end: timeOfDay }).strict().nullable().optional(),
   })
   .strict();
 
@@ -29,6 +47,7 @@ export const configFileSchema = z
     idleLockMinutes: z.number().int().min(1).max(240).optional(),
     /** Allow the record to open when the OS keychain is only Electron's 'basic_text' fallback. */
     allowWeakKeychain: z.boolean().optional(),
+    update: updatePolicy.nullable().optional(),
   })
   .strict();
 
@@ -43,6 +62,7 @@ export const configDefaults = {
   nationalService: null,
   idleLockMinutes: 5,
   allowWeakKeychain: false,
+  update: null,
 } as const satisfies Required<ConfigFile>;
 
 export type EffectiveConfig = {

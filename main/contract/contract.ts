@@ -5,12 +5,27 @@
  * binds the same handlers into Chromium. Arguments are validated once, where they arrive.
  */
 import { z } from 'zod';
-import { countries, languages } from './types';
-import type { AppConfigView, AppInfo, EnrolmentResult, HealthReport } from './types';
+import { countries, languages, updateStates } from './types';
+import type {
+  AppConfigView,
+  AppInfo,
+  AuditTrailEntry,
+  ChartHeader,
+  EnrolmentResult,
+  HealthReport,
+  PatientSearchResult,
+  RecordStatus,
+  ReleaseVerification,
+  SeedReport,
+  UpdatePlan,
+  UpdateProgress,
+  UpdateStatus,
+  UpdateVerdict,
+} from './types';
 import type { CallName, EventName } from './names';
 
-export { callChannel, callNames, eventChannel, eventNames, isCallName } from './names';
-export type { CallName, EventName } from './names';
+export { adminCallNames, callChannel, callNames, eventChannel, eventNames, isCallName } from './names';
+export type { AdminCallName, CallName, EventName, RendererCallName } from './names';
 
 interface CallSpec<A extends z.ZodType, R> {
   args: A;
@@ -26,7 +41,8 @@ function call<R>() {
 
 const none = z.object({}).strict();
 
-const httpsUrl = z
+/** Also the update server's URL in the machine-wide configuration (main/config/schema.ts). */
+export const httpsUrl = z
   .string()
   .trim()
   .url()
@@ -40,6 +56,15 @@ const httpsUrl = z
       (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
     );
   }, 'must be an https URL');
+
+/** semver.org 2.0.0 §2, §9, §10: the shape only; main/update parses it with the semver package. */
+const semanticVersion = z
+  .string()
+  .max(64)
+  .regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/, 'must be a semantic version');
+
+/** FHIR R4 datatypes.html#id */
+const fhirId = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'must be a FHIR id');
 
 const facility = z
   .object({
@@ -75,6 +100,97 @@ export const calls = {
     z.object({ country: z.enum(countries) }).strict(),
     'Run this workstation as a demonstration with synthetic data only.',
   ),
+  'record.status': call<RecordStatus>()(none, 'The local record: size, counts, pending changes, cipher.'),
+  'patients.search': call<PatientSearchResult>()(
+    z
+      .object({
+        query: z.string().max(200),
+        limit: z.number().int().min(1).max(200).optional(),
+      })
+      .strict(),
+    'Find patients by national identifier, name (any script, any order), birth date or year, phone.',
+  ),
+  'patients.openChart': call<ChartHeader>()(
+    z.object({ patientId: fhirId, reason: z.string().trim().min(1).max(500).optional() }).strict(),
+    'Open a patient’s chart: its header; the opening is audited.',
+  ),
+  'record.rekey': call<{ pages: number }>()(none, 'Administrators: re-encrypt the record under a new key.'),
+  'record.auditTrail': call<AuditTrailEntry[]>()(
+    z.object({ patientId: fhirId }).strict(),
+    'Administrators: who accessed a patient’s record, and what they did.',
+  ),
+  'demo.seed': call<SeedReport>()(
+    z
+      .object({
+        patients: z.number().int().min(1).max(2_000_000),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31)
+          .optional(),
+      })
+      .strict(),
+    'Add synthetic patients with their records (a demonstration workstation only).',
+  ),
+  'update.status': call<UpdateStatus>()(
+    none,
+    'Updates: installed version, policy (set by the administrator), state, last check and the decision log.',
+  ),
+  'update.respondToInstall': call<UpdateStatus>()(
+    z.object({ accept: z.boolean() }).strict(),
+    'Answer the offer to restart and install a verified update now (maintenance window).',
+  ),
+  'release.verify': call<ReleaseVerification>()(
+    z.object({ url: httpsUrl, keysFile: z.string().min(1).max(4096).optional() }).strict(),
+    'Administrators: check a published release as a workstation would — key chain, signature, files, feeds.',
+  ),
+  'update.check': call<UpdatePlan>()(
+    z.object({ pendingVersion: semanticVersion.nullable(), updaterActive: z.boolean() }).strict(),
+    'Update driver: fetch and verify the signed manifest, decide for this installation, log the decision.',
+  ),
+  'update.verifyFeed': call<UpdateVerdict>()(
+    z
+      .object({
+        version: z.string().max(64),
+        files: z
+          .array(
+            z
+              .object({
+                url: z.string().max(2048),
+                sha512: z.string().max(200),
+                size: z.number().int().nonnegative().nullable().optional(),
+              })
+              .strict(),
+          )
+          .max(32),
+      })
+      .strict(),
+    'Update driver: electron-updater’s feed must list exactly the signed files before it may download.',
+  ),
+  'update.reportProgress': call<UpdateProgress>()(
+    z.object({ transferred: z.number().int().nonnegative(), total: z.number().int().nonnegative() }).strict(),
+    'Update driver: download progress, for the Administration screen.',
+  ),
+  'update.reportFailure': call<UpdateVerdict>()(
+    z
+      .object({
+        stage: z.enum(['feed', 'download']),
+        code: z.string().max(100).nullable(),
+        status: z.number().int().min(100).max(599).nullable(),
+        message: z.string().max(2000),
+      })
+      .strict(),
+    'Update driver: electron-updater failed or refused; logged with a reason code.',
+  ),
+  'update.verifyDownload': call<UpdateVerdict>()(
+    z.object({ version: semanticVersion, file: z.string().min(1).max(4096) }).strict(),
+    'Update driver: the downloaded file’s SHA-512 against the signed manifest; only then may it be installed.',
+  ),
+  'update.offerInstall': call<UpdateStatus>()(
+    z.object({ version: semanticVersion }).strict(),
+    'Update driver: the maintenance window is open with a verified update; ask the person at the workstation.',
+  ),
 } as const satisfies Record<CallName, CallSpec<z.ZodType, unknown>>;
 
 export type Calls = typeof calls;
@@ -92,8 +208,13 @@ export const events = {
     done: z.number().int().nonnegative(),
     total: z.number().int().nonnegative().nullable(),
   }),
+  'record.seedProgress': z.object({
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+  }),
   'card.inserted': z.object({ reader: z.string() }),
   'card.removed': z.object({ reader: z.string() }),
+  'update.changed': z.object({ state: z.enum(updateStates), version: z.string().nullable() }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Events = typeof events;

@@ -10,16 +10,54 @@ export const callNames = [
   'settings.setLanguage',
   'setup.enrol',
   'setup.startDemo',
+  'record.status',
+  'patients.search',
+  'patients.openChart',
+  'update.status',
+  'update.respondToInstall',
 ] as const;
-export type CallName = (typeof callNames)[number];
+export type RendererCallName = (typeof callNames)[number];
 
-export const eventNames = ['config.changed', 'sync.progress', 'card.inserted', 'card.removed'] as const;
+/**
+ * Calls for administrators: the `tabib` CLI reaches them through the same services, but they are
+ * never registered on IPC nor exposed to the renderer (rotating the record's key, reading the
+ * audit trail, seeding synthetic data, verifying a published release). The `update.*` ones here
+ * are made by Electron main's update driver (main/update/update-driver.ts) as it steps
+ * electron-updater through a signed update: a renderer must never report a download verified.
+ */
+export const adminCallNames = [
+  'record.rekey',
+  'record.auditTrail',
+  'demo.seed',
+  'release.verify',
+  'update.check',
+  'update.verifyFeed',
+  'update.reportProgress',
+  'update.reportFailure',
+  'update.verifyDownload',
+  'update.offerInstall',
+] as const;
+export type AdminCallName = (typeof adminCallNames)[number];
+
+export type CallName = RendererCallName | AdminCallName;
+
+export const eventNames = [
+  'config.changed',
+  'record.seedProgress',
+  'sync.progress',
+  'card.inserted',
+  'card.removed',
+  'update.changed',
+] as const;
 export type EventName = (typeof eventNames)[number];
 
 export function isCallName(name: unknown): name is CallName {
-  return typeof name === 'string' && (callNames as readonly string[]).includes(name);
+  return (
+    typeof name === 'string' &&
+    ((callNames as readonly string[]).includes(name) || (adminCallNames as readonly string[]).includes(name))
+  );
 }
 
 /** Channel names on Electron IPC. One prefix, so the sender check and logs can recognise them. */
-export const callChannel = (name: CallName): string => `tabib:call:${name}`;
+export const callChannel = (name: RendererCallName): string => `tabib:call:${name}`;
 export const eventChannel = (name: EventName): string => `tabib:event:${name}`;

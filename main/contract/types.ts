@@ -1,5 +1,7 @@
 /** Result types of contract calls. Plain data: they cross IPC by structured clone. */
 
+export * from './update-types';
+
 export const languages = ['fr', 'ar', 'en'] as const;
 export type Language = (typeof languages)[number];
 
@@ -60,7 +62,7 @@ export const healthReasons = {
   dataFolder: ['willBeCreated', 'notWritable', 'lowDisk', 'ready'],
   configuration: ['firstRun', 'demo', 'national', 'invalid'],
   keychain: ['protected', 'weakAllowed', 'weakRefused', 'unavailable'],
-  database: ['notCreated', 'present'],
+  database: ['notCreated', 'present', 'open', 'keyMismatch', 'keychainWeak', 'unreadable'],
   nationalService: ['unknown', 'notConfigured', 'unreachable', 'notR4', 'reachable'],
   cardReaders: ['osService', 'pcscdNotRunning', 'pcscdRunning'],
 } as const satisfies Record<HealthCheckId, readonly string[]>;
@@ -92,4 +94,74 @@ export interface ServiceReachability {
 export interface EnrolmentResult {
   config: AppConfigView;
   reachability: ServiceReachability;
+}
+
+/** A name as registered, in one script. */
+export interface PersonName {
+  given: string;
+  family: string;
+}
+
+export type Gender = 'male' | 'female' | 'other' | 'unknown';
+
+/** What a patient list shows: both scripts where known, the national identifier, age and sex. */
+export interface PatientSummary {
+  id: string;
+  latin: PersonName | null;
+  arabic: PersonName | null;
+  identifier: { system: string; value: string } | null;
+  birthDate: string | null;
+  gender: Gender | null;
+  phone: string | null;
+}
+
+export type PatientMatchKind = 'identifier' | 'name' | 'birthDate' | 'phone';
+
+export interface PatientSearchHit extends PatientSummary {
+  /** Higher is better; results come sorted by it. */
+  score: number;
+  matchedOn: PatientMatchKind[];
+}
+
+export interface PatientSearchResult {
+  hits: PatientSearchHit[];
+  /** More patients matched than were ranked: the user should add a name part or a birth year. */
+  truncated: boolean;
+}
+
+/** The chart's header: who the patient is, and what the record holds about them. */
+export interface ChartHeader {
+  patient: PatientSummary;
+  address: string | null;
+  allergies: string[];
+  problems: string[];
+  lastEncounter: string | null;
+  counts: Record<string, number>;
+}
+
+export interface RecordStatus {
+  state: 'notCreated' | 'open';
+  patients: number;
+  resources: number;
+  pendingChanges: number;
+  cipher: string;
+  keychainBackend: string;
+  sizeBytes: number;
+}
+
+export interface AuditTrailEntry {
+  recorded: string;
+  /** C create, R read (chart opened), U update, D delete, E other. */
+  action: 'C' | 'R' | 'U' | 'D' | 'E';
+  practitioner: string;
+  practitionerDisplay: string | null;
+  entity: string | null;
+  workstation: string;
+  description: string | null;
+}
+
+export interface SeedReport {
+  patients: number;
+  resources: number;
+  milliseconds: number;
 }

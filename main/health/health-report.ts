@@ -3,7 +3,7 @@
  * Each check states a stable reason code and the facts behind it; it never throws.
  */
 import { accessSync, constants, existsSync, statSync, statfsSync } from 'node:fs';
-import type { HealthCheck, HealthReport, HealthStatus } from '../contract/types';
+import type { HealthCheck, HealthReport, HealthStatus, RecordStatus } from '../contract/types';
 import type { ConfigStore } from '../config/config-store';
 import type { DataLayout } from '../config/paths';
 import type { Keychain } from '../../native/keychain/keychain';
@@ -18,6 +18,8 @@ export interface HealthDependencies {
   layout: DataLayout;
   config: ConfigStore;
   keychain: Keychain;
+  /** Opens the record (decrypting it) and reports its state; a wrong key shows here. */
+  recordStatus?: () => Promise<RecordStatus>;
   platform?: NodeJS.Platform;
 }
 
@@ -73,10 +75,12 @@ async function keychainCheck(keychain: Keychain, config: ConfigStore): Promise<H
   try {
     const { backend, strong } = await keychain.describe();
     let allowWeak = false;
+    let unconfigured = false;
     try {
       // A demonstration holds synthetic patients only, so it may run on a weak keychain.
       const effective = config.effective();
       allowWeak = effective.allowWeakKeychain || effective.mode === 'demo';
+      unconfigured = effective.mode === 'unconfigured';
     } catch {
       // the configuration check reports it
     }
@@ -84,7 +88,8 @@ async function keychainCheck(keychain: Keychain, config: ConfigStore): Promise<H
     if (strong) return { id: 'keychain', status: 'ok', reason: 'protected', facts };
     return {
       id: 'keychain',
-      status: allowWeak ? 'warning' : 'error',
+      // Before the first run's choice there is no record to protect yet: a warning, not a failure.
+      status: allowWeak || unconfigured ? 'warning' : 'error',
       reason: allowWeak ? 'weakAllowed' : 'weakRefused',
       facts,
     };
@@ -98,11 +103,35 @@ async function keychainCheck(keychain: Keychain, config: ConfigStore): Promise<H
   }
 }
 
-function databaseCheck(layout: DataLayout): HealthCheck {
+async function databaseCheck(
+  layout: DataLayout,
+  recordStatus: HealthDependencies['recordStatus'],
+): Promise<HealthCheck> {
   const path = layout.recordDatabase;
   if (!existsSync(path))
     return { id: 'database', status: 'ok', reason: 'notCreated', facts: { path, sizeBytes: null } };
-  return { id: 'database', status: 'ok', reason: 'present', facts: { path, sizeBytes: statSync(path).size } };
+  const facts = { path, sizeBytes: statSync(path).size } as Record<string, string | number | boolean | null>;
+  if (!recordStatus) return { id: 'database', status: 'ok', reason: 'present', facts };
+  try {
+    const status = await recordStatus();
+    Object.assign(facts, {
+      patients: status.patients,
+      resources: status.resources,
+      pendingChanges: status.pendingChanges,
+      cipher: status.cipher,
+    });
+    return { id: 'database', status: 'ok', reason: 'open', facts };
+  } catch (error) {
+    const { code } = toErrorShape(error);
+    facts.error = code;
+    const reason =
+      code === 'RECORD_KEY_MISMATCH' || code === 'RECORD_MISSING'
+        ? 'keyMismatch'
+        : code === 'KEYCHAIN_WEAK'
+          ? 'keychainWeak'
+          : 'unreadable';
+    return { id: 'database', status: 'error', reason, facts };
+  }
 }
 
 async function nationalServiceCheck(config: ConfigStore): Promise<HealthCheck> {
@@ -151,7 +180,7 @@ export async function buildHealthReport(deps: HealthDependencies): Promise<Healt
     dataFolderCheck(deps.layout),
     configurationCheck(deps.config),
     await keychainCheck(deps.keychain, deps.config),
-    databaseCheck(deps.layout),
+    await databaseCheck(deps.layout, deps.recordStatus),
     await nationalServiceCheck(deps.config),
     cardReadersCheck(deps.platform ?? process.platform),
   ];

@@ -30,5 +30,6 @@ export class InProcessHost implements ServiceHost {
 
   async close(): Promise<void> {
     this.listeners.clear();
+    await this.services.record.close();
   }
 }

@@ -9,7 +9,11 @@ import type { EventName, EventPayload } from '../contract/contract';
 import { ConfigStore } from '../config/config-store';
 import { dataLayout, type DataLayout } from '../config/paths';
 import { buildHealthReport } from '../health/health-report';
+import { RecordService } from '../record/record-service';
+import { seedDemoRecord } from '../record/demo-seed';
+import { TabibError } from '../errors';
 import { WorkstationSetup } from '../setup/workstation-setup';
+import { UpdateService } from '../update/update-service';
 import type { Handlers } from './contract-server';
 
 export interface ServiceEnvironment {
@@ -18,6 +22,13 @@ export interface ServiceEnvironment {
   resourcesDir: string;
   appVersion: string;
   electronVersion: string | null;
+  /** Tests only: a fixed moment for every clock of the services (ISO 8601), so screenshots stay stable. */
+  fixedNow?: string;
+}
+
+export function serviceClock(env: ServiceEnvironment): () => Date {
+  const fixed = env.fixedNow;
+  return fixed ? () => new Date(fixed) : () => new Date();
 }
 
 export interface Services {
@@ -26,12 +37,35 @@ export interface Services {
   config: ConfigStore;
   keychain: Keychain;
   setup: WorkstationSetup;
+  record: RecordService;
+  update: UpdateService;
 }
 
 export function createServices(env: ServiceEnvironment, keychain: Keychain): Services {
   const layout = dataLayout(env.dataDir);
   const config = new ConfigStore(layout.userConfig, env.machineConfigPath);
-  return { env, layout, config, keychain, setup: new WorkstationSetup(config, keychain, layout.credentials) };
+  return {
+    env,
+    layout,
+    config,
+    keychain,
+    setup: new WorkstationSetup(config, keychain, layout.credentials),
+    record: new RecordService({
+      layout,
+      config,
+      keychain,
+      resourcesDir: env.resourcesDir,
+      clock: serviceClock(env),
+    }),
+    update: new UpdateService({
+      config,
+      dataDir: env.dataDir,
+      resourcesDir: env.resourcesDir,
+      appVersion: env.appVersion,
+      installationIdPath: layout.installationId,
+      clock: serviceClock(env),
+    }),
+  };
 }
 
 export function appInfo(services: Services): AppInfo {
@@ -49,13 +83,22 @@ export function appInfo(services: Services): AppInfo {
   };
 }
 
+/** How many synthetic patients the first-run demonstration starts with. */
+export const DEMO_PATIENTS = 300;
+
 export type EventSink = <N extends EventName>(name: N, payload: EventPayload<N>) => void;
 
 export function createHandlers(services: Services, emit: EventSink): Handlers {
+  services.update.onChanged((change) => emit('update.changed', change));
   return {
     'app.info': () => appInfo(services),
     'app.health': () =>
-      buildHealthReport({ layout: services.layout, config: services.config, keychain: services.keychain }),
+      buildHealthReport({
+        layout: services.layout,
+        config: services.config,
+        keychain: services.keychain,
+        recordStatus: () => services.record.status(),
+      }),
     'config.get': () => services.config.view(),
     'settings.setLanguage': ({ language }) => {
       services.config.update({ language });
@@ -67,10 +110,38 @@ export function createHandlers(services: Services, emit: EventSink): Handlers {
       emit('config.changed', { reason: 'enrolment' });
       return result;
     },
-    'setup.startDemo': ({ country }) => {
+    'setup.startDemo': async ({ country }) => {
       const view = services.setup.startDemo(country);
+      await seedDemoRecord(services, { patients: DEMO_PATIENTS, seed: 1 }, (done, total) =>
+        emit('record.seedProgress', { done, total }),
+      );
       emit('config.changed', { reason: 'demo' });
       return view;
     },
+    'record.status': () => services.record.status(),
+    'patients.search': async ({ query, limit }) => (await services.record.open()).search.search(query, limit),
+    'patients.openChart': async ({ patientId, reason }) =>
+      (await services.record.open()).openChart(patientId, services.record.actor(), reason),
+    'record.rekey': () => services.record.rekey(),
+    'record.auditTrail': async ({ patientId }) => (await services.record.open()).audit.forPatient(patientId),
+    'demo.seed': async ({ patients, seed }) => {
+      if (services.config.effective().mode !== 'demo')
+        throw new TabibError(
+          'INVALID_ARGUMENT',
+          'Synthetic patients go only into a demonstration workstation',
+        );
+      return seedDemoRecord(services, { patients, seed: seed ?? Date.now() % 2 ** 31 }, (done, total) =>
+        emit('record.seedProgress', { done, total }),
+      );
+    },
+    'update.status': () => services.update.status(),
+    'update.respondToInstall': (answer) => services.update.respondToInstall(answer),
+    'release.verify': (request) => services.update.verifyRelease(request),
+    'update.check': (request) => services.update.check(request),
+    'update.verifyFeed': (feed) => services.update.verifyFeed(feed),
+    'update.reportProgress': (progress) => services.update.reportProgress(progress),
+    'update.reportFailure': (failure) => services.update.reportFailure(failure),
+    'update.verifyDownload': (download) => services.update.verifyDownload(download),
+    'update.offerInstall': (offer) => services.update.offerInstall(offer),
   };
 }

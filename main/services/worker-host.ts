@@ -3,6 +3,10 @@
  * the e2e harness. If the worker dies, calls in flight fail with SERVICE_UNAVAILABLE and the next
  * call starts a new worker: a crash in a service never takes the window down.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Keychain } from '../../native/keychain/keychain';
 import type { Envelope } from '../contract/errors';
@@ -19,12 +23,33 @@ export interface WorkerHostOptions {
   keychain?: Keychain;
 }
 
+/**
+ * Under tests and the CLI the worker is TypeScript. On Node 20 `execArgv: ['--import', 'tsx']` does
+ * not reach a worker's module loader, so the worker starts from a tiny ES module that registers
+ * tsx's loader inside the worker and then imports the entry. Never used by the built app (.js).
+ */
+interface TsxManifest {
+  exports: Record<'./esm/api', { import: { default: string } }>;
+}
+
+function typeScriptBootstrap(entry: string): URL {
+  // The ES module build of tsx's API (its package exports map), found from tsx's package.json.
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const exports = (JSON.parse(readFileSync(manifest, 'utf8')) as TsxManifest).exports['./esm/api'].import
+    .default;
+  const tsx = pathToFileURL(join(dirname(manifest), exports)).href;
+  const target = entry.startsWith('file:') ? entry : pathToFileURL(entry).href;
+  const source = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(target)});`;
+  return new URL(`data:text/javascript,${encodeURIComponent(source)}`);
+}
+
 export class WorkerHost implements ServiceHost {
   private worker: Worker | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, (envelope: Envelope<unknown>) => void>();
   private readonly listeners = new Set<EventListener>();
   private closed = false;
+  private onClosed: (() => void) | null = null;
 
   constructor(private readonly options: WorkerHostOptions) {}
 
@@ -34,9 +59,8 @@ export class WorkerHost implements ServiceHost {
       env: this.options.env,
       keychain: this.options.keychain ? 'remote' : 'key_file',
     };
-    const worker = new Worker(this.options.entry, {
+    const worker = new Worker(entry.endsWith('.ts') ? typeScriptBootstrap(entry) : this.options.entry, {
       workerData: init,
-      execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
     });
     worker.on('message', (message: WorkerToHost) => this.receive(worker, message));
     worker.on('error', (error) => this.fail(worker, `services worker failed: ${error.message}`));
@@ -66,6 +90,9 @@ export class WorkerHost implements ServiceHost {
         void this.answerCapability(worker, message);
         break;
       case 'ready':
+        break;
+      case 'closed':
+        this.onClosed?.();
         break;
     }
   }
@@ -114,11 +141,23 @@ export class WorkerHost implements ServiceHost {
     return () => this.listeners.delete(listener);
   }
 
-  /** Terminates the worker; calls in flight end with SERVICE_UNAVAILABLE. */
-  async close(): Promise<void> {
+  /**
+   * Asks the worker to close the record (so the WAL is checkpointed), then terminates it; calls
+   * in flight end with SERVICE_UNAVAILABLE. A worker that does not answer in time is terminated.
+   */
+  async close(timeoutMs = 5000): Promise<void> {
     this.closed = true;
     const worker = this.worker;
     if (worker) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        this.onClosed = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        worker.postMessage({ type: 'shutdown' } satisfies HostToWorker);
+      });
+      this.onClosed = null;
       this.fail(worker, 'services closed');
       await worker.terminate();
     }

@@ -10,6 +10,8 @@ export interface WorkerInit {
 
 export type HostToWorker =
   | { type: 'invoke'; id: number; name: string; args: unknown }
+  /** Close the record cleanly (checkpoint the WAL) before the thread ends. */
+  | { type: 'shutdown' }
   | {
       type: 'capability-result';
       id: number;
@@ -20,6 +22,7 @@ export type KeychainMethod = 'describe' | 'wrap' | 'unwrap';
 
 export type WorkerToHost =
   | { type: 'ready' }
+  | { type: 'closed' }
   | { type: 'result'; id: number; envelope: Envelope<unknown> }
   | { type: 'event'; name: string; payload: unknown }
   | { type: 'capability'; id: number; method: KeychainMethod; bytes: Uint8Array | null };

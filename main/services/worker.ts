@@ -64,6 +64,8 @@ port.on('message', (message: HostToWorker) => {
       .then((envelope) => post({ type: 'result', id: message.id, envelope }));
   } else if (message.type === 'capability-result') {
     remoteKeychain?.settle(message.id, message.result);
+  } else if (message.type === 'shutdown') {
+    void services.record.close().finally(() => post({ type: 'closed' }));
   }
 });
 

@@ -79,7 +79,8 @@ describe('first run', () => {
     await station.open();
     const { page } = station;
     await page.getByRole('button', { name: 'Démarrer la démonstration' }).click();
-    await expect.poll(() => page.getByTestId('top-bar').isVisible()).toBe(true);
+    // The demonstration first seeds its synthetic patients (a few seconds).
+    await expect.poll(() => page.getByTestId('top-bar').isVisible(), { timeout: 60_000 }).toBe(true);
     expect(await page.getByTestId('facility-name').innerText()).toBe('Tabib — démonstration');
     expect(JSON.parse(readFileSync(station.userConfigPath, 'utf8'))).toMatchObject({
       mode: 'demo',

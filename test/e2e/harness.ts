@@ -97,6 +97,7 @@ export async function openWorkstation(
       resourcesDir: join(repository, 'resources'),
       appVersion: '0.0.0-e2e',
       electronVersion: null,
+      fixedNow: FIXED_NOW.toISOString(),
     },
   });
 
@@ -115,8 +116,12 @@ export async function openWorkstation(
     if (message.type() === 'error') pageErrors.push(message.text());
   });
 
+  // As Electron's IPC: only the renderer's calls are reachable from the page, never the admin calls.
+  const rendererCalls = new Set<string>(callNames);
   await page.exposeBinding('__tabibInvoke', (_source, name: string, args: unknown) =>
-    host.invoke(name, args),
+    rendererCalls.has(name)
+      ? host.invoke(name, args)
+      : { ok: false, error: { code: 'UNKNOWN_CALL', message: `No such call: ${String(name)}` } },
   );
   await page.addInitScript({
     content: `(() => {
