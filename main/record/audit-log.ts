@@ -1,0 +1,154 @@
+/**
+ * The audit trail: every opening of a patient's record and every write, appended as a FHIR R4
+ * AuditEvent (who, which patient, what action, when, from which workstation) and queued for
+ * sync through the outbox. The table refuses UPDATE and DELETE (migration 0001).
+ *
+ * Codes: type DCM 110110 "Patient Record" (DICOM PS3.16 CID 400, as IHE BALP uses); subtype the
+ * FHIR restful interaction; entity type/role from the R4 audit-entity-type and object-role code systems.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AuditEvent, AuditEventEntity } from '@medplum/fhirtypes';
+import type { AuditTrailEntry } from '../contract/types';
+import type { Actor, Workstation } from './actor';
+import type { SyncQueries } from './database/sync-queries';
+import type { Kysely } from 'kysely';
+import type { RecordDatabase } from './database/schema';
+
+export type AuditAction = 'C' | 'R' | 'U' | 'D' | 'E';
+
+const interactionOf: Record<AuditAction, string> = {
+  C: 'create',
+  R: 'read',
+  U: 'update',
+  D: 'delete',
+  E: 'operation',
+};
+
+export interface AuditEntry {
+  action: AuditAction;
+  patientId: string | null;
+  /** The resource acted upon, when it is not the patient itself. */
+  entity?: { type: string; id: string } | null;
+  /** Free text kept with the event (e.g. "demo seed: 12 resources", a break-the-glass reason). */
+  description?: string;
+}
+
+export class AuditLog {
+  constructor(
+    private readonly kysely: Kysely<RecordDatabase>,
+    private readonly queries: SyncQueries,
+    private readonly workstation: Workstation,
+  ) {}
+
+  toAuditEvent(id: string, recorded: string, actor: Actor, entry: AuditEntry): AuditEvent {
+    const entities: AuditEventEntity[] = [];
+    if (entry.patientId) {
+      entities.push({
+        what: { reference: `Patient/${entry.patientId}` },
+        type: {
+          system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type',
+          code: '1',
+          display: 'Person',
+        },
+        role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '1', display: 'Patient' },
+      });
+    }
+    if (entry.entity) {
+      entities.push({
+        what: { reference: `${entry.entity.type}/${entry.entity.id}` },
+        type: {
+          system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type',
+          code: '2',
+          display: 'System Object',
+        },
+        role: {
+          system: 'http://terminology.hl7.org/CodeSystem/object-role',
+          code: '4',
+          display: 'Domain Resource',
+        },
+      });
+    }
+    return {
+      resourceType: 'AuditEvent',
+      id,
+      type: {
+        system: 'http://dicom.nema.org/resources/ontology/DCM',
+        code: '110110',
+        display: 'Patient Record',
+      },
+      subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: interactionOf[entry.action] }],
+      action: entry.action,
+      recorded,
+      outcome: '0',
+      ...(entry.description ? { outcomeDesc: entry.description } : {}),
+      agent: [{ who: { reference: actor.reference, display: actor.display }, requestor: true }],
+      source: {
+        observer: { identifier: { system: 'urn:tabib:workstation', value: this.workstation.id } },
+        ...(this.workstation.facilityId ? { site: this.workstation.facilityId } : {}),
+        type: [
+          {
+            system: 'http://terminology.hl7.org/CodeSystem/security-source-type',
+            code: '1',
+            display: 'End-user display device, diagnostic display',
+          },
+        ],
+      },
+      entity: entities,
+    };
+  }
+
+  /** Appends one entry and queues it for sync. Call inside the write's transaction. */
+  append(actor: Actor, entry: AuditEntry, recorded: string): string {
+    const id = randomUUID();
+    const event = this.toAuditEvent(id, recorded, actor, entry);
+    this.queries.run(
+      this.kysely.insertInto('audit_event').values({
+        id,
+        recorded,
+        action: entry.action,
+        practitioner: actor.reference,
+        patient_id: entry.patientId,
+        entity_type: entry.entity?.type ?? null,
+        entity_id: entry.entity?.id ?? null,
+        workstation: this.workstation.id,
+        json: JSON.stringify(event),
+      }),
+    );
+    this.queries.run(
+      this.kysely.insertInto('outbox').values({
+        resource_type: 'AuditEvent',
+        resource_id: id,
+        version: 1,
+        operation: 'create',
+        recorded,
+        practitioner: actor.reference,
+      }),
+    );
+    return id;
+  }
+
+  /** Who accessed a patient's record, oldest first. */
+  forPatient(patientId: string, limit = 1000): AuditTrailEntry[] {
+    const rows = this.queries.all(
+      this.kysely
+        .selectFrom('audit_event')
+        .select(['recorded', 'action', 'practitioner', 'entity_type', 'entity_id', 'workstation', 'json'])
+        .where('patient_id', '=', patientId)
+        .orderBy('recorded')
+        .orderBy('seq')
+        .limit(limit),
+    );
+    return rows.map((row) => {
+      const event = JSON.parse(row.json) as AuditEvent;
+      return {
+        recorded: row.recorded,
+        action: row.action,
+        practitioner: row.practitioner,
+        practitionerDisplay: event.agent?.[0]?.who?.display ?? null,
+        entity: row.entity_type && row.entity_id ? `${row.entity_type}/${row.entity_id}` : null,
+        workstation: row.workstation,
+        description: event.outcomeDesc ?? null,
+      };
+    });
+  }
+}

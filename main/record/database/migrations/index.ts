@@ -1,0 +1,19 @@
+/**
+ * The record's schema changes, numbered, one change each (as Signal Desktop does). Bundled in
+ * code rather than read from a folder, so the packaged app and the CLI carry the same list.
+ * Never edit a migration that has shipped: add the next number.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m0001 from './0001-record';
+import * as m0002 from './0002-record-meta';
+
+const migrations: Record<string, Migration> = {
+  '0001-record': m0001,
+  '0002-record-meta': m0002,
+};
+
+export const recordMigrations: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
+
+export const latestMigration = Object.keys(migrations).sort().at(-1) as string;

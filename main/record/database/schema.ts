@@ -1,0 +1,93 @@
+/**
+ * The record database's tables, as kysely sees them. One interface per table; the SQL that
+ * creates them lives in the numbered migrations next to this file.
+ */
+import type { Generated } from 'kysely';
+
+/** A FHIR resource: its JSON and the columns that queries need, pulled out and indexed. */
+export interface ResourceTable {
+  rowid: Generated<number>;
+  type: string;
+  id: string;
+  /** Local version counter, starting at 1; becomes meta.versionId while the resource is unpushed. */
+  version: number;
+  /** The national service's meta.versionId as last seen (null: never synced). */
+  remote_version: string | null;
+  last_updated: string;
+  /** The Patient the resource belongs to (for a Patient, its own id). */
+  patient_id: string | null;
+  status: string | null;
+  /** The clinically relevant date (effective, onset, authored, occurrence, period start, …). */
+  date: string | null;
+  deleted: number;
+  json: string;
+}
+
+/** One row per patient: what a search result shows, without parsing JSON. */
+export interface PatientSearchTable {
+  /** Also the rowid of the name index (patient_name_fts). */
+  rowid: Generated<number>;
+  patient_id: string;
+  given_latin: string | null;
+  family_latin: string | null;
+  given_arabic: string | null;
+  family_arabic: string | null;
+  birth_date: string | null;
+  gender: string | null;
+  identifier_system: string | null;
+  identifier_value: string | null;
+  phone: string | null;
+}
+
+export interface PatientIdentifierTable {
+  value: string;
+  system: string;
+  patient_id: string;
+}
+
+export interface PatientPhoneTable {
+  digits: string;
+  patient_id: string;
+}
+
+/** Local changes not yet acknowledged by the national service (the sync issue reads it). */
+export interface OutboxTable {
+  seq: Generated<number>;
+  resource_type: string;
+  resource_id: string;
+  version: number;
+  operation: 'create' | 'update' | 'delete';
+  recorded: string;
+  practitioner: string;
+}
+
+/** Append-only: triggers refuse UPDATE and DELETE. */
+export interface AuditEventTable {
+  seq: Generated<number>;
+  id: string;
+  recorded: string;
+  /** FHIR AuditEvent.action: C R U D E. */
+  action: 'C' | 'R' | 'U' | 'D' | 'E';
+  practitioner: string;
+  patient_id: string | null;
+  entity_type: string | null;
+  entity_id: string | null;
+  workstation: string;
+  json: string;
+}
+
+/** Facts about the record itself (e.g. `nameIndexVersion`). */
+export interface RecordMetaTable {
+  key: string;
+  value: string;
+}
+
+export interface RecordDatabase {
+  resource: ResourceTable;
+  patient_search: PatientSearchTable;
+  patient_identifier: PatientIdentifierTable;
+  patient_phone: PatientPhoneTable;
+  outbox: OutboxTable;
+  audit_event: AuditEventTable;
+  record_meta: RecordMetaTable;
+}

@@ -1,0 +1,320 @@
+/**
+ * The search a doctor runs a hundred times a day: a national identifier, a name in any order and
+ * either script (variants and transliterations included), a birth date or year, a phone number —
+ * or several of these at once ("benali 1985"). Exact identifier and phone matches rank first;
+ * name matches are ranked by how closely each typed part matched (same spelling, variant or
+ * other script, prefix).
+ */
+import type { Kysely } from 'kysely';
+import type {
+  PatientMatchKind,
+  PatientSearchHit,
+  PatientSearchResult,
+  PatientSummary,
+} from '../contract/types';
+import type { PatientSearchTable, RecordDatabase } from './database/schema';
+import type { SyncQueries } from './database/sync-queries';
+import type { QueryAlternative, SearchRules } from './search-rules';
+
+/** How many name matches are ranked; beyond, the user is asked to refine. */
+export const RANKED_CANDIDATES = 200;
+
+type PatientRow = Omit<PatientSearchTable, 'rowid'> & { rowid: number };
+
+export interface ParsedPatientQuery {
+  nameParts: string[];
+  /** `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: a prefix of birthDate. */
+  birthDate: string | null;
+  identifierCandidates: string[];
+  phoneCandidates: string[];
+}
+
+const pad = (value: string) => value.padStart(2, '0');
+
+function asBirthDate(token: string): string | null {
+  let match = /^(\d{4})$/.exec(token);
+  if (match) {
+    const year = Number(match[1]);
+    return year >= 1900 && year <= 2100 ? (match[1] as string) : null;
+  }
+  match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(token);
+  if (match) return token;
+  // French and Maghreb order: day/month/year.
+  match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(token);
+  if (match) {
+    const [, day, month, year] = match as unknown as [string, string, string, string];
+    if (Number(month) >= 1 && Number(month) <= 12 && Number(day) >= 1 && Number(day) <= 31)
+      return `${year}-${pad(month)}-${pad(day)}`;
+  }
+  match = /^(\d{1,2})[/.-](\d{4})$/.exec(token);
+  if (match && Number(match[1]) >= 1 && Number(match[1]) <= 12)
+    return `${match[2]}-${pad(match[1] as string)}`;
+  return null;
+}
+
+/** Arabic-Indic digits (typed on an Arabic keyboard) as ASCII digits, so dates, IDs and phones parse. */
+function asciiDigits(text: string): string {
+  return text.replace(/[\u0660-\u0669\u06F0-\u06F9]/g, (digit) =>
+    String((digit.codePointAt(0) as number) & 0xf),
+  );
+}
+
+export function parsePatientQuery(query: string): ParsedPatientQuery {
+  const tokens = asciiDigits(query.normalize('NFC')).trim().split(/\s+/).filter(Boolean);
+  const parsed: ParsedPatientQuery = {
+    nameParts: [],
+    birthDate: null,
+    identifierCandidates: [],
+    phoneCandidates: [],
+  };
+  for (const token of tokens) {
+    const date = asBirthDate(token);
+    if (date && !parsed.birthDate) {
+      parsed.birthDate = date;
+      continue;
+    }
+    if (/\d/.test(token)) {
+      parsed.identifierCandidates.push(token);
+      continue;
+    }
+    parsed.nameParts.push(token);
+  }
+  // "BE 123456", "06 12 34 56 78": an identifier or a phone typed with spaces.
+  const compact = tokens.join('');
+  if (/\d/.test(compact) && tokens.length > 1) parsed.identifierCandidates.push(compact);
+  for (const candidate of [...parsed.identifierCandidates]) {
+    if (/^\+?[\d\s().-]{8,}$/.test(candidate)) parsed.phoneCandidates.push(candidate);
+  }
+  // Two letters and digits typed apart ("BE" "123456") must not also be searched as a name.
+  if (
+    parsed.identifierCandidates.length > 0 &&
+    parsed.nameParts.every((part) => /^[A-Za-z]{1,2}$/.test(part))
+  )
+    parsed.nameParts = [];
+  return parsed;
+}
+
+function ftsString(term: string): string {
+  return `"${term.replaceAll('"', '""')}"`;
+}
+
+/**
+ * The candidate tiers of a name query, most precise first: each typed part by its best
+ * alternatives only (the exact spelling), then by all its whole-word alternatives (variants,
+ * other script), then with prefixes too. Candidates are taken tier by tier, so with a million
+ * patients the patients whose names match exactly are never crowded out of the ranked
+ * candidates by the many who merely share a skeleton or a prefix.
+ */
+export function candidateTiers(tokens: QueryAlternative[][]): QueryAlternative[][][] {
+  const parts = tokens.filter((alternatives) => alternatives.length > 0);
+  if (parts.length === 0) return [];
+  const best = parts.map((alternatives) => {
+    const top = Math.max(...alternatives.map((alternative) => alternative.weight));
+    return alternatives.filter((alternative) => alternative.weight === top);
+  });
+  const whole = parts.map((alternatives) => {
+    const words = alternatives.filter((alternative) => !alternative.prefix);
+    return words.length > 0 ? words : alternatives;
+  });
+  const tiers: QueryAlternative[][][] = [];
+  for (const tier of [best, whole, parts]) {
+    const previous = tiers[tiers.length - 1];
+    if (!previous || previous.some((alternatives, index) => alternatives.length !== tier[index]?.length))
+      tiers.push(tier);
+  }
+  return tiers;
+}
+
+/** FTS5 query: every typed part must match one of its alternatives. */
+export function ftsQuery(tokens: QueryAlternative[][]): string | null {
+  const groups = tokens
+    .filter((alternatives) => alternatives.length > 0)
+    .map(
+      (alternatives) =>
+        `(${alternatives.map((alt) => `${ftsString(alt.term)}${alt.prefix ? '*' : ''}`).join(' OR ')})`,
+    );
+  return groups.length > 0 ? groups.join(' AND ') : null;
+}
+
+export class PatientSearch {
+  constructor(
+    private readonly kysely: Kysely<RecordDatabase>,
+    private readonly queries: SyncQueries,
+    private readonly rules: SearchRules,
+  ) {}
+
+  private summary(row: PatientRow): PatientSummary {
+    const name = (given: string | null, family: string | null) =>
+      given !== null || family !== null ? { given: given ?? '', family: family ?? '' } : null;
+    return {
+      id: row.patient_id,
+      latin: name(row.given_latin, row.family_latin),
+      arabic: name(row.given_arabic, row.family_arabic),
+      identifier:
+        row.identifier_system && row.identifier_value
+          ? { system: row.identifier_system, value: row.identifier_value }
+          : null,
+      birthDate: row.birth_date,
+      gender: row.gender as PatientSummary['gender'],
+      phone: row.phone,
+    };
+  }
+
+  private rowsByPatientIds(ids: string[]): PatientRow[] {
+    if (ids.length === 0) return [];
+    return this.queries.all(
+      this.kysely.selectFrom('patient_search').selectAll().where('patient_id', 'in', ids),
+    ) as PatientRow[];
+  }
+
+  private byIdentifier(candidates: string[]): string[] {
+    const keys = [
+      ...new Set(candidates.map((candidate) => this.rules.identifierKey(candidate)).filter(Boolean)),
+    ];
+    if (keys.length === 0) return [];
+    return this.queries
+      .all(this.kysely.selectFrom('patient_identifier').select('patient_id').where('value', 'in', keys))
+      .map((row) => row.patient_id);
+  }
+
+  private byPhone(candidates: string[]): string[] {
+    const keys = [
+      ...new Set(
+        candidates.map((candidate) => this.rules.phoneKey(candidate)).filter((key): key is string => !!key),
+      ),
+    ];
+    if (keys.length === 0) return [];
+    return this.queries
+      .all(this.kysely.selectFrom('patient_phone').select('patient_id').where('digits', 'in', keys))
+      .map((row) => row.patient_id);
+  }
+
+  /** Candidates tier by tier (candidateTiers), every reading of the query at once (FTS5 OR). */
+  private byName(readings: QueryAlternative[][][], birthDate: string | null): PatientRow[] {
+    const sqlText = `select ps.* from patient_name_fts f join patient_search ps on ps.rowid = f.rowid
+      where patient_name_fts match ?${birthDate ? ' and ps.birth_date like ?' : ''} limit ?`;
+    const tiersByReading = readings.map(candidateTiers).filter((tiers) => tiers.length > 0);
+    const depth = Math.max(0, ...tiersByReading.map((tiers) => tiers.length));
+    const rows: PatientRow[] = [];
+    const seen = new Set<number>();
+    for (let level = 0; level < depth; level++) {
+      const matches = tiersByReading
+        .map((tiers) => ftsQuery(tiers[Math.min(level, tiers.length - 1)] as QueryAlternative[][]))
+        .filter((match): match is string => match !== null);
+      if (matches.length === 0) continue;
+      const parameters: unknown[] = [
+        matches.length === 1 ? matches[0] : matches.map((match) => `(${match})`).join(' OR '),
+      ];
+      if (birthDate) parameters.push(`${birthDate}%`);
+      parameters.push(RANKED_CANDIDATES + 1);
+      for (const row of this.queries.statement(sqlText).all(...parameters) as PatientRow[]) {
+        if (seen.has(row.rowid)) continue;
+        seen.add(row.rowid);
+        rows.push(row);
+      }
+      if (rows.length > RANKED_CANDIDATES) break;
+    }
+    return rows;
+  }
+
+  private byBirthDate(birthDate: string): PatientRow[] {
+    return this.queries
+      .statement(
+        'select * from patient_search where birth_date like ? order by family_latin, given_latin limit ?',
+      )
+      .all(`${birthDate}%`, RANKED_CANDIDATES + 1) as PatientRow[];
+  }
+
+  /**
+   * How well a patient's names answer the typed parts: the best alternative per part, summed.
+   * A term found only in the name written in the other script than the typed part counts with
+   * the alternative's crossScriptWeight (a transliteration ranks below a variant of the same script).
+   * With several readings, the best one counts, scaled down to the first reading's number of parts.
+   */
+  private nameScore(row: PatientRow, readings: QueryAlternative[][][]): number {
+    const termsOf = (given: string | null, family: string | null) => {
+      const text = [given, family].filter(Boolean).join(' ');
+      const terms = text ? this.rules.nameTerms([text]) : [];
+      return { terms, set: new Set(terms) };
+    };
+    const latin = termsOf(row.given_latin, row.family_latin);
+    const arabic = termsOf(row.given_arabic, row.family_arabic);
+    const hit = (names: { terms: string[]; set: Set<string> }, alternative: QueryAlternative) =>
+      alternative.prefix
+        ? names.terms.some((term) => term.startsWith(alternative.term))
+        : names.set.has(alternative.term);
+    const parts = readings[0]?.length ?? 0;
+    let best = 0;
+    for (const tokens of readings) {
+      let score = 0;
+      for (const alternatives of tokens) {
+        let part = 0;
+        for (const alternative of alternatives) {
+          const other = alternative.crossScriptWeight ?? alternative.weight;
+          const inLatin = hit(latin, alternative)
+            ? alternative.script === 'arabic'
+              ? other
+              : alternative.weight
+            : 0;
+          const inArabic = hit(arabic, alternative)
+            ? alternative.script === 'latin'
+              ? other
+              : alternative.weight
+            : 0;
+          part = Math.max(part, inLatin, inArabic);
+        }
+        score += part;
+      }
+      // A reading with more parts must not outrank the first for having more to sum; one with fewer is not scaled up.
+      best = Math.max(best, tokens.length > 0 ? score * Math.min(1, parts / tokens.length) : 0);
+    }
+    return best;
+  }
+
+  private readings(text: string): QueryAlternative[][][] {
+    const readings = this.rules.queryReadings?.(text) ?? [this.rules.queryTokens(text)];
+    return readings.filter((tokens) => tokens.length > 0);
+  }
+
+  search(query: string, limit = 50): PatientSearchResult {
+    const parsed = parsePatientQuery(query);
+    const hits = new Map<string, PatientSearchHit>();
+    const add = (row: PatientRow, kind: PatientMatchKind, score: number) => {
+      const hit = hits.get(row.patient_id);
+      if (hit) {
+        if (!hit.matchedOn.includes(kind)) hit.matchedOn.push(kind);
+        hit.score += score;
+      } else hits.set(row.patient_id, { ...this.summary(row), score, matchedOn: [kind] });
+    };
+
+    for (const row of this.rowsByPatientIds(this.byIdentifier(parsed.identifierCandidates)))
+      add(row, 'identifier', 1000);
+    for (const row of this.rowsByPatientIds(this.byPhone(parsed.phoneCandidates))) add(row, 'phone', 500);
+
+    let truncated = false;
+    const readings = parsed.nameParts.length > 0 ? this.readings(parsed.nameParts.join(' ')) : [];
+    if (readings.length > 0) {
+      const rows = this.byName(readings, parsed.birthDate);
+      truncated = rows.length > RANKED_CANDIDATES;
+      for (const row of rows.slice(0, RANKED_CANDIDATES)) {
+        add(row, 'name', this.nameScore(row, readings));
+        if (parsed.birthDate) add(row, 'birthDate', 1);
+      }
+    } else if (parsed.birthDate && hits.size === 0) {
+      const rows = this.byBirthDate(parsed.birthDate);
+      truncated = rows.length > RANKED_CANDIDATES;
+      for (const row of rows.slice(0, RANKED_CANDIDATES)) add(row, 'birthDate', 1);
+    }
+
+    const sorted = [...hits.values()].sort(
+      (a, b) =>
+        b.score - a.score ||
+        (a.latin?.family ?? a.arabic?.family ?? '').localeCompare(
+          b.latin?.family ?? b.arabic?.family ?? '',
+        ) ||
+        (a.latin?.given ?? '').localeCompare(b.latin?.given ?? '') ||
+        a.id.localeCompare(b.id),
+    );
+    return { hits: sorted.slice(0, limit), truncated: truncated || sorted.length > limit };
+  }
+}

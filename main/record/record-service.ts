@@ -1,0 +1,115 @@
+/**
+ * The record as the services see it: opened on first use (the key needs the OS keychain, which
+ * is asynchronous), kept open, closed on shutdown. Decides who the actor is until sign-in exists.
+ */
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import type { Keychain } from '../../native/keychain/keychain';
+import type { ConfigStore } from '../config/config-store';
+import { installationId } from '../config/installation-id';
+import type { DataLayout } from '../config/paths';
+import type { RecordStatus } from '../contract/types';
+import type { Actor, Workstation } from './actor';
+import type { Country } from '../contract/types';
+import { RECORD_CIPHER } from './database/ciphers';
+import { generateDemoPractitioners } from './demo/generator';
+import { LocalRecord, rekeyRecord, type LocalRecordOptions } from './local-record';
+import { createSearchRules } from './search/search-rules-for-country';
+
+/** The demonstration's seeded doctor (the first practitioner of the synthetic facility). */
+function demoDoctor(country: Country, now: Date): Actor {
+  const doctor = generateDemoPractitioners({ country, now }).practitioners[0];
+  const name = doctor?.name?.[0];
+  return {
+    reference: `Practitioner/${doctor?.id ?? 'demo'}`,
+    display: name
+      ? [name.prefix?.join(' '), name.given?.join(' '), name.family].filter(Boolean).join(' ')
+      : 'Demo',
+  };
+}
+
+export interface RecordServiceDependencies {
+  layout: DataLayout;
+  config: ConfigStore;
+  keychain: Keychain;
+  resourcesDir: string;
+  clock?: () => Date;
+}
+
+export class RecordService {
+  private opening: Promise<LocalRecord> | null = null;
+
+  constructor(private readonly deps: RecordServiceDependencies) {}
+
+  now(): Date {
+    return this.deps.clock?.() ?? new Date();
+  }
+
+  workstation(): Workstation {
+    const config = this.deps.config.effective();
+    return { id: installationId(this.deps.layout.installationId), facilityId: config.facility?.id ?? null };
+  }
+
+  private options(): LocalRecordOptions {
+    const config = this.deps.config.effective();
+    return {
+      databasePath: this.deps.layout.recordDatabase,
+      keyPath: this.deps.layout.recordKey,
+      keychain: this.deps.keychain,
+      // A demonstration holds synthetic patients only (health-report.ts says the same).
+      allowWeakKeychain: config.allowWeakKeychain || config.mode === 'demo',
+      workstation: this.workstation(),
+      rules: createSearchRules(this.deps.resourcesDir, config.country),
+      ...(this.deps.clock ? { clock: this.deps.clock } : {}),
+    };
+  }
+
+  /** Opens the record once; a failed open is not cached, so the next call tries again. */
+  open(): Promise<LocalRecord> {
+    if (!this.opening) {
+      this.opening = LocalRecord.open(this.options()).catch((error: unknown) => {
+        this.opening = null;
+        throw error;
+      });
+    }
+    return this.opening;
+  }
+
+  /**
+   * Who acts in the record. Sign-in with practitioner accounts comes with the workspace (issue 5);
+   * until then the demonstration acts as its seeded doctor and a real workstation as its OS user.
+   */
+  actor(): Actor {
+    const config = this.deps.config.effective();
+    if (config.mode === 'demo') return demoDoctor(config.country, this.now());
+    const user = userInfo().username;
+    return { reference: `Device/${this.workstation().id}`, display: `${user} @ Tabib` };
+  }
+
+  async status(): Promise<RecordStatus> {
+    if (!existsSync(this.deps.layout.recordDatabase) && !this.opening) {
+      const { backend } = await this.deps.keychain.describe();
+      return {
+        state: 'notCreated',
+        patients: 0,
+        resources: 0,
+        pendingChanges: 0,
+        cipher: RECORD_CIPHER,
+        keychainBackend: backend,
+        sizeBytes: 0,
+      };
+    }
+    return (await this.open()).status();
+  }
+
+  async rekey(): Promise<{ pages: number }> {
+    await this.close();
+    return rekeyRecord(this.options());
+  }
+
+  async close(): Promise<void> {
+    const opening = this.opening;
+    this.opening = null;
+    if (opening) (await opening.catch(() => null))?.close();
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * `npm run bench:record [-- --patients N]`: the local record at scale, encrypted and in plaintext
+ * in the same run (so the encryption overhead is a ratio of like with like).
+ * Prints bulk-load rate, national-ID lookup, name search, chart open, database size, peak memory.
+ */
+import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Patient, Resource } from '@medplum/fhirtypes';
+import { KeyFileKeychain } from '../../native/keychain/key-file-keychain';
+import { LocalRecord } from '../../main/record/local-record';
+import { generateDemoPractitioners, generatePatientRecord } from '../../main/record/demo/generator';
+import { loadTerminology } from '../../main/record/demo/terminology';
+import { uniqueSyntheticNationalId } from '../../main/record/identity/national-id';
+import { createSearchRules } from '../../main/record/search/search-rules-for-country';
+import { describeMachine, percentile } from './machine';
+
+const { values } = parseArgs({
+  options: {
+    patients: { type: 'string', default: '100000' },
+    queries: { type: 'string', default: '1000' },
+    seed: { type: 'string', default: '7' },
+  },
+});
+const PATIENTS = Number(values.patients);
+const QUERIES = Number(values.queries);
+const SEED = Number(values.seed);
+const CHUNK = 1000;
+const resourcesDir = join(import.meta.dirname, '..', '..', 'resources');
+const terminology = loadTerminology(resourcesDir);
+const now = new Date('2026-11-22T09:00:00Z');
+const actor = { reference: 'Device/bench', display: 'benchmark' };
+
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+const samplePeak = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+
+/** A deterministic sample of indices in [0, n). */
+function sample(n: number, count: number, salt: number): number[] {
+  let state = (SEED * 7919 + salt) >>> 0;
+  return Array.from({ length: count }, () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state % n;
+  });
+}
+
+function patientAt(
+  index: number,
+  practitioners: ReturnType<typeof generateDemoPractitioners>['practitioners'],
+) {
+  return generatePatientRecord({
+    country: 'MA',
+    seed: SEED,
+    index,
+    now,
+    terminology,
+    practitioners,
+    nationalId: (random) => uniqueSyntheticNationalId('MA', index, random),
+  });
+}
+
+/** A query as a clinician types it: family name, given + family, Arabic script, a prefix, name + year. */
+function queryFor(patient: Patient, kind: number): string {
+  const latin = patient.name?.find((name) => !/[\u0600-\u06FF]/.test(name.family ?? ''));
+  const arabic = patient.name?.find((name) => /[\u0600-\u06FF]/.test(name.family ?? ''));
+  const family = latin?.family ?? '';
+  const given = latin?.given?.[0] ?? '';
+  switch (kind % 5) {
+    case 0:
+      return family;
+    case 1:
+      return `${given} ${family}`;
+    case 2:
+      return arabic ? `${arabic.given?.[0] ?? ''} ${arabic.family ?? ''}` : `${family} ${given}`;
+    case 3:
+      return `${given} ${family.slice(0, Math.max(3, Math.ceil(family.length / 2)))}`;
+    default:
+      return `${family} ${patient.birthDate?.slice(0, 4) ?? ''}`;
+  }
+}
+
+function measure(work: () => void): number {
+  const start = process.hrtime.bigint();
+  work();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function stats(latencies: number[]) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
+}
+
+async function run(encrypted: boolean) {
+  const dir = mkdtempSync(join(tmpdir(), `tabib-bench-record-${encrypted ? 'enc' : 'plain'}-`));
+  const databasePath = join(dir, 'record', 'tabib.db');
+  try {
+    peakRss = process.memoryUsage().rss;
+    const record = await LocalRecord.open({
+      databasePath,
+      keyPath: join(dir, 'record', 'tabib.key.wrapped'),
+      keychain: new KeyFileKeychain(join(dir, 'keychain.key')),
+      allowWeakKeychain: true,
+      workstation: { id: 'bench', facilityId: null },
+      rules: createSearchRules(resourcesDir, 'MA'),
+      unencryptedForBenchmark: !encrypted,
+      clock: () => now,
+    });
+    const staff = generateDemoPractitioners({ country: 'MA', now });
+    record.store.importRemote([staff.organization, ...staff.practitioners], actor, { description: 'bench' });
+
+    let resources = 0;
+    let loadMs = 0;
+    for (let start = 0; start < PATIENTS; start += CHUNK) {
+      const batch: Resource[] = [];
+      for (let index = start; index < Math.min(PATIENTS, start + CHUNK); index++) {
+        const generated = patientAt(index, staff.practitioners);
+        batch.push(generated.patient, ...generated.resources);
+      }
+      loadMs += measure(() => record.store.importRemote(batch, actor, { description: 'bench' }));
+      resources += batch.length;
+      samplePeak();
+      if ((start / CHUNK) % 50 === 0)
+        process.stderr.write(`  ${encrypted ? 'encrypted' : 'plaintext'}: ${start + CHUNK}/${PATIENTS}\r`);
+    }
+    record.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    record.sqlite.pragma('optimize');
+
+    const picks = sample(PATIENTS, QUERIES, 1).map((index) => patientAt(index, staff.practitioners).patient);
+    const idLatencies = picks.map((patient) => {
+      const value = patient.identifier?.[0]?.value as string;
+      let found = false;
+      const ms = measure(() => (found = record.search.search(value).hits[0]?.id === patient.id));
+      if (!found) throw new Error(`national ID ${value} not found first`);
+      return ms;
+    });
+    let nameFound = 0;
+    const nameLatencies = picks.map((patient, index) =>
+      measure(() => {
+        const result = record.search.search(queryFor(patient, index), 20);
+        if (result.hits.some((hit) => hit.id === patient.id) || result.truncated) nameFound++;
+      }),
+    );
+    // Other patients than the lookups', so the chart's pages are not already in SQLite's cache.
+    const chartPicks = sample(PATIENTS, QUERIES, 2).map(
+      (index) => patientAt(index, staff.practitioners).patient,
+    );
+    const chartLatencies = chartPicks.map((patient) =>
+      measure(() => {
+        record.openChart(patient.id as string, actor);
+        record.store.listByPatient(patient.id as string, { limit: 1000 });
+      }),
+    );
+    samplePeak();
+    record.close();
+    const size =
+      statSync(databasePath).size +
+      (existsSync(`${databasePath}-wal`) ? statSync(`${databasePath}-wal`).size : 0);
+    return {
+      resources,
+      loadPerS: resources / (loadMs / 1000),
+      id: stats(idLatencies),
+      name: stats(nameLatencies),
+      nameFoundRatio: nameFound / picks.length,
+      chart: stats(chartLatencies),
+      sizeMiB: size / 2 ** 20,
+      peakRssMiB: peakRss / 2 ** 20,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+console.log(describeMachine());
+console.log(`patients: ${PATIENTS}, queries: ${QUERIES}, seed ${SEED}\n`);
+const encrypted = await run(true);
+const plaintext = await run(false);
+clearInterval(sampler);
+const row = (label: string, enc: number, plain: number, unit: string, digits = 2, lowerIsBetter = true) =>
+  `| ${label} | ${enc.toFixed(digits)} ${unit} | ${plain.toFixed(digits)} ${unit} | ${(lowerIsBetter ? enc / plain : plain / enc).toFixed(2)}× |`;
+console.log(
+  `resources loaded: ${encrypted.resources} (${(encrypted.resources / PATIENTS).toFixed(1)} per patient)`,
+);
+console.log(
+  `name search found the patient (or asked to refine) in ${(encrypted.nameFoundRatio * 100).toFixed(1)} % of queries\n`,
+);
+console.log('| figure | encrypted (AEGIS-256) | plaintext | overhead |');
+console.log('|---|---|---|---|');
+console.log(row('bulk load', encrypted.loadPerS, plaintext.loadPerS, 'resources/s', 0, false));
+console.log(row('national-ID lookup p50', encrypted.id.p50, plaintext.id.p50, 'ms', 3));
+console.log(row('national-ID lookup p95', encrypted.id.p95, plaintext.id.p95, 'ms', 3));
+console.log(row('name search p50', encrypted.name.p50, plaintext.name.p50, 'ms', 3));
+console.log(row('name search p95', encrypted.name.p95, plaintext.name.p95, 'ms', 3));
+console.log(row('chart open p50', encrypted.chart.p50, plaintext.chart.p50, 'ms', 3));
+console.log(row('chart open p95', encrypted.chart.p95, plaintext.chart.p95, 'ms', 3));
+console.log(row('database size', encrypted.sizeMiB, plaintext.sizeMiB, 'MiB', 1));
+console.log(row('peak memory (RSS)', encrypted.peakRssMiB, plaintext.peakRssMiB, 'MiB', 0));
