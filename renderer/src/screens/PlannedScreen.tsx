@@ -6,7 +6,7 @@ import { sectionIcons, type Section } from '../app/sections';
  * A section whose capability has not landed yet: it says what it will hold, and shows no
  * invented data.
  */
-export function PlannedScreen({ section }: { section: Exclude<Section, 'administration'> }) {
+export function PlannedScreen({ section }: { section: Exclude<Section, 'patients' | 'administration'> }) {
   const { t } = useTranslation();
   const Icon = sectionIcons[section];
   return (

@@ -4,6 +4,7 @@ import {
   Container,
   Group,
   Paper,
+  Progress,
   Select,
   SimpleGrid,
   Stack,
@@ -18,7 +19,7 @@ import { countries, type Country, type EnrolmentResult } from '../../../main/con
 import { useConfig } from '../app/config-context';
 import { LanguageSwitch } from '../app/LanguageSwitch';
 import { ErrorAlert } from '../errors/ErrorAlert';
-import { ContractError, invoke } from '../tabib-client';
+import { ContractError, invoke, subscribe } from '../tabib-client';
 
 const enrolFields = ['baseUrl', 'tokenUrl', 'clientId', 'facility.id', 'facility.name'] as const;
 type EnrolField = (typeof enrolFields)[number];
@@ -64,6 +65,8 @@ export function FirstRunScreen() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<'enrol' | 'demo' | null>(null);
   const [enrolled, setEnrolled] = useState<EnrolmentResult | null>(null);
+  /** The demonstration's synthetic patients being written (`record.seedProgress`); null before the first report. */
+  const [seeded, setSeeded] = useState<{ done: number; total: number } | null>(null);
   const countryLocked = config.lockedByAdministrator.includes('country');
 
   const labels: Record<EnrolField, string> = {
@@ -100,12 +103,17 @@ export function FirstRunScreen() {
   async function startDemo() {
     setBusy('demo');
     setError(null);
+    setSeeded(null);
+    // Listening before the call: the seed reports its progress while `setup.startDemo` runs.
+    const unsubscribe = subscribe('record.seedProgress', setSeeded);
     try {
       await invoke('setup.startDemo', { country });
       await reload();
     } catch (failure) {
       setError(failure);
       setBusy(null);
+    } finally {
+      unsubscribe();
     }
   }
 
@@ -192,6 +200,21 @@ export function FirstRunScreen() {
                 >
                   {t('firstRun.demo.start')}
                 </Button>
+                {busy === 'demo' && (
+                  <Stack gap={4} aria-live="polite" data-testid="demo-seed-progress">
+                    <Progress
+                      value={seeded && seeded.total > 0 ? (100 * seeded.done) / seeded.total : 100}
+                      animated={!seeded}
+                      striped={!seeded}
+                      aria-label={t('firstRun.demo.seeding')}
+                    />
+                    <Text size="sm" c="dimmed">
+                      {seeded
+                        ? t('firstRun.demo.seeded', { done: seeded.done, total: seeded.total })
+                        : t('firstRun.demo.seeding')}
+                    </Text>
+                  </Stack>
+                )}
               </Stack>
             </Paper>
           </SimpleGrid>

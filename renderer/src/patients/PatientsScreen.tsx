@@ -1,0 +1,47 @@
+import './patients.css';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { PatientSearchHit } from '../../../main/contract/types';
+import { PatientChartHeader } from './PatientChartHeader';
+import { PatientSearchPanel } from './PatientSearchPanel';
+import { usePatientSearch } from './use-patient-search';
+
+/**
+ * The Patients section: find a patient, open the chart, come back to the same list with the same
+ * row selected. It stays mounted while another section is shown (`active` false), so a doctor who
+ * glances at the appointments comes back to the patient they had open.
+ */
+export function PatientsScreen({ active }: { active: boolean }) {
+  const [text, setText] = useState('');
+  const search = usePatientSearch(text);
+  /** The selected row, for the list answering `query`; a new list starts on its first row. */
+  const [selection, setSelection] = useState({ query: '', index: 0 });
+  const [open, setOpen] = useState<PatientSearchHit | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+
+  const shownQuery = search.shown?.query ?? '';
+  const selected = selection.query === shownQuery ? selection.index : 0;
+
+  // Keyboard-first: the search field has the focus whenever the search is on screen.
+  useEffect(() => {
+    if (active && !open) input.current?.focus();
+  }, [active, open]);
+
+  const back = useCallback(() => setOpen(null), []);
+
+  if (open) return <PatientChartHeader key={open.id} patient={open} active={active} onBack={back} />;
+  return (
+    <PatientSearchPanel
+      inputRef={input}
+      text={text}
+      onTextChange={setText}
+      search={search}
+      selected={selected}
+      onSelect={(index) => setSelection({ query: shownQuery, index })}
+      onOpen={(hit) => {
+        const index = search.shown?.result?.hits.indexOf(hit) ?? -1;
+        if (index >= 0) setSelection({ query: shownQuery, index });
+        setOpen(hit);
+      }}
+    />
+  );
+}
