@@ -10,6 +10,7 @@ import { runCli } from '../cli/tabib-cli';
 import { defaultMachineConfigPath } from '../config/paths';
 import type { ServiceEnvironment } from '../services/services';
 import { WorkerHost } from '../services/worker-host';
+import { startUpdateDriver } from '../update/electron-updates';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { registerContractIpc } from './contract-ipc';
 import { applySessionPolicy, hardenAllWebContents } from './session-policy';
@@ -73,6 +74,8 @@ async function runWindowMode(): Promise<void> {
   serveRenderer(session.defaultSession, join(here, '..', 'renderer'));
   const host = startServices();
   registerContractIpc(ipcMain, host, () => window, devServerUrl ? new URL(devServerUrl).origin : null);
+  // Signed updates (main/update/): checks at start and every few hours; installs only what it verified.
+  startUpdateDriver(host);
 
   window = createMainWindow({
     preloadPath: join(here, '..', 'preload', 'index.cjs'),

@@ -7,6 +7,7 @@ import { useConfig } from '../app/config-context';
 import { ErrorAlert } from '../errors/ErrorAlert';
 import { formatBytes, formatDateTime } from '../i18n/format';
 import { invoke } from '../tabib-client';
+import { UpdateSection } from '../update/UpdateSection';
 
 const statusColor: Record<HealthStatus, string> = { ok: 'teal', warning: 'yellow', error: 'red' };
 
@@ -160,6 +161,7 @@ export function AdministrationScreen() {
           </>
         )}
       </Paper>
+      <UpdateSection />
     </Stack>
   );
 }
