@@ -1,28 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchHarnessBrowser, openWorkstation, type HarnessBrowser, type Workstation } from './harness';
+import { describe, expect, it } from 'vitest';
+import { harnessSuite, type Workstation } from './harness';
 import { expectScreenshot } from './screenshots';
 
-let harness: HarnessBrowser;
+const suite = harnessSuite();
 let station: Workstation | null = null;
-
-beforeAll(async () => {
-  harness = await launchHarnessBrowser();
-});
-afterAll(async () => {
-  await harness?.close();
-});
-afterEach(async () => {
-  if (station) expect(station.pageErrors).toEqual([]);
-  await station?.close();
-  station = null;
-});
 
 const demoUser = { mode: 'demo', facility: { id: 'demo', name: 'Tabib — démonstration' } } as const;
 
 describe('first run', () => {
   it('opens in French by default and offers enrolment or a demonstration', async () => {
-    station = await openWorkstation(harness);
+    station = await suite.open();
     await station.open();
     const { page } = station;
     await expect.poll(() => page.getByTestId('first-run').isVisible()).toBe(true);
@@ -38,7 +26,7 @@ describe('first run', () => {
   });
 
   it('shows an invalid call’s error, field by field, and changes nothing', async () => {
-    station = await openWorkstation(harness);
+    station = await suite.open();
     await station.open();
     const { page } = station;
     await page.getByLabel('Adresse du service FHIR').fill('pas une adresse');
@@ -60,7 +48,7 @@ describe('first run', () => {
   });
 
   it('answers a malformed call from the page with INVALID_ARGUMENT', async () => {
-    station = await openWorkstation(harness);
+    station = await suite.open();
     await station.open();
     const envelope = await station.page.evaluate(() =>
       (
@@ -75,7 +63,7 @@ describe('first run', () => {
   });
 
   it('starts the demonstration and opens the frame', async () => {
-    station = await openWorkstation(harness);
+    station = await suite.open();
     await station.open();
     const { page } = station;
     await page.getByRole('button', { name: 'Démarrer la démonstration' }).click();
@@ -91,7 +79,7 @@ describe('first run', () => {
 
 describe('the frame', () => {
   it('is in French by default, with top bar and side navigation', async () => {
-    station = await openWorkstation(harness, { userConfig: demoUser });
+    station = await suite.open({ userConfig: demoUser });
     await station.open();
     const { page } = station;
     await expect.poll(() => page.getByTestId('side-nav').isVisible()).toBe(true);
@@ -104,7 +92,7 @@ describe('the frame', () => {
   });
 
   it('switches to Arabic: dir="rtl", mirrored layout, Latin digits, and the choice is kept', async () => {
-    station = await openWorkstation(harness, { userConfig: demoUser });
+    station = await suite.open({ userConfig: demoUser });
     await station.open();
     const { page } = station;
     await page.getByTestId('language-switch').getByText('العربية').click();
@@ -127,7 +115,7 @@ describe('the frame', () => {
   });
 
   it('works in English', async () => {
-    station = await openWorkstation(harness, { userConfig: demoUser });
+    station = await suite.open({ userConfig: demoUser });
     await station.open();
     const { page } = station;
     await page.getByTestId('language-switch').getByText('English').click();
@@ -141,7 +129,7 @@ describe('the frame', () => {
   });
 
   it('keeps the language the administrator fixed', async () => {
-    station = await openWorkstation(harness, { userConfig: demoUser, machineConfig: { language: 'ar' } });
+    station = await suite.open({ userConfig: demoUser, machineConfig: { language: 'ar' } });
     await station.open();
     const { page } = station;
     await expect.poll(() => page.evaluate(() => document.documentElement.dir)).toBe('rtl');
@@ -150,7 +138,7 @@ describe('the frame', () => {
   });
 
   it('reaches each section by keyboard and shows the health report from the services worker', async () => {
-    station = await openWorkstation(harness, { userConfig: demoUser });
+    station = await suite.open({ userConfig: demoUser });
     await station.open();
     const { page } = station;
     await expect.poll(() => page.getByTestId('side-nav').isVisible()).toBe(true);

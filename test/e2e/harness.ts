@@ -3,6 +3,7 @@
  * thread on a temporary data folder, as in the app) bound in as `window.tabib`. Only the transport
  * differs from Electron: playwright's exposeBinding instead of IPC, and the same bridge builder.
  */
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -165,6 +166,40 @@ export async function openWorkstation(
       await context.close();
       await host.close();
       rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface HarnessSuite {
+  /** Opens a workstation for the current test; it is closed after the test. */
+  open(options?: WorkstationOptions): Promise<Workstation>;
+}
+
+/**
+ * Registers a test file's hooks: one Chromium for the file, a fresh workstation per test, closed
+ * after it and (unless told otherwise) checked for page errors and CSP violations.
+ */
+export function harnessSuite(options: { checkPageErrors?: boolean } = {}): HarnessSuite {
+  const checkPageErrors = options.checkPageErrors ?? true;
+  let harness: HarnessBrowser | null = null;
+  let station: Workstation | null = null;
+  beforeAll(async () => {
+    harness = await launchHarnessBrowser();
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+  afterEach(async () => {
+    const errors = station?.pageErrors ?? [];
+    await station?.close();
+    station = null;
+    if (checkPageErrors) expect(errors).toEqual([]);
+  });
+  return {
+    async open(workstationOptions = {}) {
+      if (!harness) throw new Error('harnessSuite: the browser is not launched (call open() inside a test)');
+      station = await openWorkstation(harness, workstationOptions);
+      return station;
     },
   };
 }

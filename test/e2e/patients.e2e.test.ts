@@ -5,7 +5,7 @@
  * `window.tabib`, never hard-coded, so a change in the generator changes nothing here.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Envelope } from '../../main/contract/errors';
 import type {
   ChartHeader,
@@ -13,29 +13,11 @@ import type {
   PatientSearchResult,
   RecordStatus,
 } from '../../main/contract/types';
-import {
-  FIXED_NOW,
-  launchHarnessBrowser,
-  openWorkstation,
-  type HarnessBrowser,
-  type Workstation,
-} from './harness';
+import { FIXED_NOW, harnessSuite, type Workstation } from './harness';
 import { expectScreenshot } from './screenshots';
 
-let harness: HarnessBrowser;
+const suite = harnessSuite();
 let station: Workstation | null = null;
-
-beforeAll(async () => {
-  harness = await launchHarnessBrowser();
-});
-afterAll(async () => {
-  await harness?.close();
-});
-afterEach(async () => {
-  if (station) expect(station.pageErrors).toEqual([]);
-  await station?.close();
-  station = null;
-});
 
 /** What the screen lists for a query: the renderer asks for this many (use-patient-search.ts). */
 const SCREEN_LIMIT = 50;
@@ -88,7 +70,7 @@ const search = (page: Page, query: string, limit = SCREEN_LIMIT) =>
  * synthetic patients through the real services and shows its progress, then the Patients screen.
  */
 async function openDemonstration(): Promise<Workstation> {
-  station = await openWorkstation(harness);
+  station = await suite.open();
   await station.open();
   const { page } = station;
   await page.getByRole('button', { name: 'Démarrer la démonstration' }).click();
@@ -140,7 +122,7 @@ const selectedRow = (page: Page) =>
 
 describe('finding and opening a patient', () => {
   it('starts the demonstration with its progress, and focuses the search', async () => {
-    station = await openWorkstation(harness);
+    station = await suite.open();
     await station.open();
     const { page } = station;
     await page.getByRole('button', { name: 'Démarrer la démonstration' }).click();
@@ -414,7 +396,7 @@ describe('finding and opening a patient', () => {
   });
 
   it('says so when the local record holds nobody yet, rather than only "no result"', async () => {
-    station = await openWorkstation(harness, {
+    station = await suite.open({
       userConfig: { mode: 'demo', facility: { id: 'demo', name: 'Tabib — démonstration' } },
     });
     await station.open();

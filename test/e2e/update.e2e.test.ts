@@ -5,24 +5,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { UpdateLogEntry } from '../../main/contract/types';
-import { launchHarnessBrowser, openWorkstation, type HarnessBrowser, type Workstation } from './harness';
+import { harnessSuite, type Workstation } from './harness';
 import { expectScreenshot } from './screenshots';
 
-let harness: HarnessBrowser;
+const suite = harnessSuite({ checkPageErrors: false });
 let station: Workstation | null = null;
-
-beforeAll(async () => {
-  harness = await launchHarnessBrowser();
-});
-afterAll(async () => {
-  await harness?.close();
-});
-afterEach(async () => {
-  await station?.close();
-  station = null;
-});
 
 const demoUser = { mode: 'demo', facility: { id: 'demo', name: 'Tabib — démonstration' } } as const;
 const policy = {
@@ -63,7 +52,7 @@ function history(): UpdateLogEntry[] {
 }
 
 async function openAdministration(language: 'fr' | 'ar'): Promise<Workstation> {
-  const opened = await openWorkstation(harness, {
+  const opened = await suite.open({
     userConfig: { ...demoUser, language },
     machineConfig: { update: policy },
   });
