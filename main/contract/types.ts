@@ -129,12 +129,22 @@ export interface PatientSearchResult {
   truncated: boolean;
 }
 
+/**
+ * A coded item as the chart shows it: the text recorded with it, and, where Tabib's terminology
+ * knows the code (ICD-10 for problems), its label in each interface language.
+ */
+export interface ChartConcept {
+  text: string;
+  code: string | null;
+  labels: Partial<Record<Language, string>>;
+}
+
 /** The chart's header: who the patient is, and what the record holds about them. */
 export interface ChartHeader {
   patient: PatientSummary;
   address: string | null;
-  allergies: string[];
-  problems: string[];
+  allergies: ChartConcept[];
+  problems: ChartConcept[];
   lastEncounter: string | null;
   counts: Record<string, number>;
 }

@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { AllergyIntolerance, CodeableConcept, Condition, Encounter, Patient } from '@medplum/fhirtypes';
 import type { Keychain } from '../../native/keychain/keychain';
-import type { ChartHeader, RecordStatus } from '../contract/types';
+import type { ChartConcept, ChartHeader, Language, RecordStatus } from '../contract/types';
 import { TabibError } from '../errors';
 import type { Actor, Workstation } from './actor';
 import { AuditLog } from './audit-log';
@@ -27,6 +27,8 @@ export interface LocalRecordOptions {
   allowWeakKeychain: boolean;
   workstation: Workstation;
   rules: SearchRules;
+  /** Localised labels for coded problems and allergies in the chart header. */
+  conceptLabels?: ConceptLabels;
   cipher?: RecordCipher;
   clock?: () => Date;
   /** Benchmarks only, to measure the encryption's cost: no key, no cipher. The app never sets it. */
@@ -41,6 +43,23 @@ function conceptText(concept: CodeableConcept | undefined): string | null {
     concept.coding?.[0]?.code ??
     null
   );
+}
+
+/** Labels of a code in the interface languages, from Tabib's terminology subsets (or none). */
+export type ConceptLabels = (system: string, code: string) => Partial<Record<Language, string>> | null;
+
+function chartConcept(
+  concept: CodeableConcept | undefined,
+  labels: ConceptLabels | undefined,
+): ChartConcept | null {
+  const text = conceptText(concept);
+  if (!text) return null;
+  for (const coding of concept?.coding ?? []) {
+    if (!coding.system || !coding.code) continue;
+    const known = labels?.(coding.system, coding.code);
+    if (known) return { text, code: coding.code, labels: known };
+  }
+  return { text, code: concept?.coding?.find((coding) => coding.code)?.code ?? null, labels: {} };
 }
 
 async function assertKeychainAllowed(keychain: Keychain, allowWeak: boolean): Promise<string> {
@@ -168,16 +187,16 @@ export class LocalRecord {
         .resources.filter(
           (allergy) => (allergy as AllergyIntolerance).clinicalStatus?.coding?.[0]?.code !== 'resolved',
         )
-        .map((allergy) => conceptText((allergy as AllergyIntolerance).code))
-        .filter((text): text is string => !!text);
+        .map((allergy) => chartConcept((allergy as AllergyIntolerance).code, this.options.conceptLabels))
+        .filter((concept): concept is ChartConcept => concept !== null);
       const problems = this.store
         .listByPatient(patientId, { types: ['Condition'], limit: 200 })
         .resources.filter((condition) => {
           const status = (condition as Condition).clinicalStatus?.coding?.[0]?.code;
           return !status || status === 'active' || status === 'recurrence' || status === 'relapse';
         })
-        .map((condition) => conceptText((condition as Condition).code))
-        .filter((text): text is string => !!text);
+        .map((condition) => chartConcept((condition as Condition).code, this.options.conceptLabels))
+        .filter((concept): concept is ChartConcept => concept !== null);
       const lastEncounter = this.store.listByPatient(patientId, { types: ['Encounter'], limit: 1 })
         .resources[0] as Encounter | undefined;
       const address = patient.address?.[0];

@@ -13,8 +13,19 @@ import type { Actor, Workstation } from './actor';
 import type { Country } from '../contract/types';
 import { RECORD_CIPHER } from './database/ciphers';
 import { generateDemoPractitioners } from './demo/generator';
-import { LocalRecord, rekeyRecord, type LocalRecordOptions } from './local-record';
+import { LocalRecord, rekeyRecord, type ConceptLabels, type LocalRecordOptions } from './local-record';
+import { loadTerminology } from './demo/terminology';
 import { createSearchRules } from './search/search-rules-for-country';
+
+/** ICD-10 labels in fr, ar and en from resources/terminology (where the problem list's codes come from). */
+function terminologyLabels(resourcesDir: string): ConceptLabels {
+  const terminology = loadTerminology(resourcesDir);
+  return (system, code) => {
+    if (system !== terminology.icd10.system) return null;
+    const known = terminology.icd10ByCode.get(code);
+    return known ? { fr: known.fr, ar: known.ar, en: known.en } : null;
+  };
+}
 
 /** The demonstration's seeded doctor (the first practitioner of the synthetic facility). */
 function demoDoctor(country: Country, now: Date): Actor {
@@ -60,6 +71,7 @@ export class RecordService {
       allowWeakKeychain: config.allowWeakKeychain || config.mode === 'demo',
       workstation: this.workstation(),
       rules: createSearchRules(this.deps.resourcesDir, config.country),
+      conceptLabels: terminologyLabels(this.deps.resourcesDir),
       ...(this.deps.clock ? { clock: this.deps.clock } : {}),
     };
   }

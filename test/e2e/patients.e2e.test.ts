@@ -214,15 +214,20 @@ describe('finding and opening a patient', () => {
       ],
     );
     const allergies = page.getByTestId('chart-allergies');
-    for (const allergy of header.allergies) expect(await allergies.innerText()).toContain(allergy);
+    for (const allergy of header.allergies)
+      expect(await allergies.innerText()).toContain(allergy.labels.fr ?? allergy.text);
     const [red, green, blue] = (
       await allergies.evaluate((element) => getComputedStyle(element).backgroundColor)
     )
       .match(/\d+/g)!
       .map(Number) as [number, number, number];
     expect(red > 200 && green < 120 && blue < 120, 'allergies stand out in red').toBe(true);
-    for (const problem of header.problems)
-      expect(await page.getByTestId('chart-problems').innerText()).toContain(problem);
+    // Problems coded ICD-10 under their French label, with the code.
+    for (const problem of header.problems) {
+      const shown = await page.getByTestId('chart-problems').innerText();
+      expect(shown).toContain(problem.labels.fr ?? problem.text);
+      if (problem.code) expect(shown).toContain(problem.code);
+    }
     // Counts per resource type, under their French names.
     const contents = page.getByTestId('chart-contents');
     const shownTypes = await contents
@@ -269,7 +274,9 @@ describe('finding and opening a patient', () => {
     await page.getByTestId('patient-search-input').click();
 
     let matches: PatientSearchHit[] = [];
-    const { patient } = await findPatient(page, async (candidate) => {
+    const { patient } = await findPatient(page, async (candidate, header) => {
+      // Someone with a coded problem, so the chart shows it in Arabic.
+      if (!header.problems.some((problem) => problem.labels.ar)) return false;
       const result = await search(page, `${candidate.arabic!.given} ${candidate.arabic!.family}`);
       matches = result.hits;
       return matches.length >= 2 && matches.length <= 12 && matches.some((hit) => hit.id === candidate.id);
@@ -311,6 +318,13 @@ describe('finding and opening a patient', () => {
     expect(await page.getByTestId('chart-contents').innerText()).not.toMatch(
       /Encounter|Observation|Condition/,
     );
+    // Problems coded ICD-10 read in Arabic, not in the French they were recorded in.
+    const header = await call<ChartHeader>(page, 'patients.openChart', { patientId: patient.id });
+    const problems = await page.getByTestId('chart-problems').innerText();
+    for (const problem of header.problems) {
+      expect(problems).toContain(problem.labels.ar ?? problem.text);
+      if (problem.labels.ar && problem.labels.fr) expect(problems).not.toContain(problem.labels.fr);
+    }
     expect(ARABIC_INDIC_DIGITS.test(await page.getByTestId('main').innerText())).toBe(false);
     await expectScreenshot(page, 'patient-chart-ar');
 

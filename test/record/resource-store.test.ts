@@ -190,7 +190,7 @@ describe('the resource store', () => {
       arabic: { given: 'محمد', family: 'بن علي' },
       identifier: { system: 'urn:tabib:ma:cin', value: 'BE123456' },
     });
-    expect(header.allergies).toEqual(['Pénicilline']);
+    expect(header.allergies).toEqual([{ text: 'Pénicilline', code: null, labels: {} }]);
     expect(header.counts).toMatchObject({ Patient: 1, AllergyIntolerance: 1 });
     const opened = r.audit.forPatient('p1').filter((entry) => entry.action === 'R');
     expect(opened).toMatchObject([

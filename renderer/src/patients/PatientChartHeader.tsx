@@ -17,7 +17,7 @@ import { useHotkeys } from '@mantine/hooks';
 import { IconAlertTriangle, IconArrowLeft, IconArrowRight } from '@tabler/icons-react';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ChartHeader, PatientSummary } from '../../../main/contract/types';
+import type { ChartConcept, ChartHeader, Language, PatientSummary } from '../../../main/contract/types';
 import { useConfig } from '../app/config-context';
 import { ErrorAlert } from '../errors/ErrorAlert';
 import { formatDate, localeTag } from '../i18n/format';
@@ -215,9 +215,15 @@ export function PatientChartHeader({ patient: known, active, onBack }: PatientCh
   );
 }
 
+/** A coded item in the interface's language where the terminology knows its code, else as recorded. */
+function conceptLabel(concept: ChartConcept, language: Language): string {
+  return concept.labels[language] ?? concept.text;
+}
+
 /**
- * Allergies, problems and the address are the record's own text, in whatever script they were
- * written: `dir="auto"` keeps a French diagnosis readable in the Arabic screen and the reverse.
+ * Problems coded ICD-10 show in the interface's language (resources/terminology); what the
+ * terminology does not know, and the address, show as recorded, in whatever script they were
+ * written: `dir="auto"` keeps a French text readable in the Arabic screen and the reverse.
  */
 function ChartSummary({ header }: { header: ChartHeader }) {
   const { t } = useTranslation();
@@ -235,9 +241,17 @@ function ChartSummary({ header }: { header: ChartHeader }) {
           data-testid="chart-allergies"
         >
           <Group gap="xs">
-            {header.allergies.map((allergy) => (
-              <Badge key={allergy} color="red" variant="white" size="lg" radius="sm" tt="none" dir="auto">
-                {allergy}
+            {header.allergies.map((allergy, index) => (
+              <Badge
+                key={`${allergy.code ?? allergy.text}-${index}`}
+                color="red"
+                variant="white"
+                size="lg"
+                radius="sm"
+                tt="none"
+                dir="auto"
+              >
+                {conceptLabel(allergy, config.language)}
               </Badge>
             ))}
           </Group>
@@ -256,9 +270,14 @@ function ChartSummary({ header }: { header: ChartHeader }) {
           </Title>
           {header.problems.length > 0 ? (
             <List size="sm" spacing={4}>
-              {header.problems.map((problem) => (
-                <List.Item key={problem}>
-                  <span dir="auto">{problem}</span>
+              {header.problems.map((problem, index) => (
+                <List.Item key={`${problem.code ?? problem.text}-${index}`}>
+                  <span dir="auto">{conceptLabel(problem, config.language)}</span>
+                  {problem.code ? (
+                    <Text span size="xs" c="dimmed" ms={6} dir="ltr">
+                      {problem.code}
+                    </Text>
+                  ) : null}
                 </List.Item>
               ))}
             </List>
