@@ -75,10 +75,17 @@ export class ResourceStore {
     );
   }
 
+  /** For one write (or one imported batch, inside its transaction): a reference found once stays found. */
   private validationContext(batch?: Set<string>): ValidationContext {
+    const found = new Set<string>();
     return {
-      exists: (type, id) =>
-        batch?.has(`${type}/${id}`) === true || this.existsStatement.get(type, id) !== undefined,
+      exists: (type, id) => {
+        const key = `${type}/${id}`;
+        if (batch?.has(key) || found.has(key)) return true;
+        if (this.existsStatement.get(type, id) === undefined) return false;
+        found.add(key);
+        return true;
+      },
       identifierProblem: (system, value) => this.rules.identifierProblem(system, value),
     };
   }

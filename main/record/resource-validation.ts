@@ -43,17 +43,32 @@ function present(value: unknown): boolean {
 /** Every `reference` inside the resource, with its path (e.g. `subject`, `participant.0.actor`). */
 export function referencesIn(resource: Resource): { path: string; reference: string }[] {
   const found: { path: string; reference: string }[] = [];
-  const walk = (node: unknown, path: string[]): void => {
-    if (Array.isArray(node)) node.forEach((item, index) => walk(item, [...path, String(index)]));
-    else if (node && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node)) {
+  // One path stack for the whole walk: a bulk import validates millions of resources, and a new
+  // array per node was a fifth of its time (garbage collection included).
+  const path: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (let index = 0; index < node.length; index++) {
+        const item: unknown = node[index];
+        if (item === null || typeof item !== 'object') continue;
+        path.push(String(index));
+        walk(item);
+        path.pop();
+      }
+    } else if (node !== null && typeof node === 'object') {
+      for (const key in node) {
+        const value = (node as Record<string, unknown>)[key];
         if (key === 'reference' && typeof value === 'string')
           found.push({ path: path.join('.'), reference: value });
-        else if (key !== 'contained') walk(value, [...path, key]);
+        else if (key !== 'contained' && value !== null && typeof value === 'object') {
+          path.push(key);
+          walk(value);
+          path.pop();
+        }
       }
     }
   };
-  walk(resource, []);
+  walk(resource);
   return found;
 }
 
