@@ -38,6 +38,32 @@ export function namesByScript(patient: Patient): { latin: PersonName | null; ara
 }
 
 const NAME_INDEX_VERSION = 'nameIndexVersion';
+/** What the index holds besides the rules' name terms; bump it when that changes (here: birth terms). */
+const INDEX_LAYOUT = 'layout-2';
+
+/**
+ * Birth-date terms beside the name terms, so "benali 1985" is one FTS intersection instead of a
+ * filter over every Benali. The leading `9` keeps them apart from any name term (name terms are
+ * letters, or start with 0, 1 or 2: search/name-words.ts), so a typed name never matches them.
+ */
+export function birthDateTerms(birthDate: string | null): string[] {
+  const match = birthDate ? /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(birthDate) : null;
+  if (!match) return [];
+  const [, year, month, day] = match;
+  return [
+    `9y${year}`,
+    ...(month ? [`9m${year}${month}`] : []),
+    ...(month && day ? [`9d${year}${month}${day}`] : []),
+  ];
+}
+
+/** The one term that stands for a typed birth date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`). */
+export function birthDateQueryTerm(birthDate: string): string {
+  const [year, month, day] = birthDate.split('-');
+  if (day) return `9d${year}${month}${day}`;
+  if (month) return `9m${year}${month}`;
+  return `9y${year}`;
+}
 
 export class PatientIndex {
   constructor(
@@ -95,6 +121,8 @@ export class PatientIndex {
 
     const names = (patient.name ?? []).filter((name) => name.use !== 'old').map(nameText);
     const terms = this.rules.nameTerms(names);
+    // Only patients with a name are found by name; their birth date narrows such a search.
+    if (terms.length > 0) terms.push(...birthDateTerms(summary.birthDate));
     if (terms.length > 0) {
       this.queries
         .statement('insert into patient_name_fts(rowid, terms) values (?, ?)')
@@ -135,8 +163,8 @@ export class PatientIndex {
    * transaction: a crash leaves the old index and its old version, and the next open retries.
    */
   rebuildIfRulesChanged(): { rebuilt: number } | null {
-    const version = this.rules.version;
-    if (!version) return null;
+    if (!this.rules.version) return null;
+    const version = `${INDEX_LAYOUT}:${this.rules.version}`;
     const stored = this.queries.first(
       this.kysely.selectFrom('record_meta').select('value').where('key', '=', NAME_INDEX_VERSION),
     );

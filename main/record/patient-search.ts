@@ -14,6 +14,7 @@ import type {
 } from '../contract/types';
 import type { PatientSearchTable, RecordDatabase } from './database/schema';
 import type { SyncQueries } from './database/sync-queries';
+import { birthDateQueryTerm } from './patient-index';
 import type { QueryAlternative, SearchRules } from './search-rules';
 
 /** How many name matches are ranked; beyond, the user is asked to refine. */
@@ -192,7 +193,9 @@ export class PatientSearch {
   /** Candidates tier by tier (candidateTiers), every reading of the query at once (FTS5 OR). */
   private byName(readings: QueryAlternative[][][], birthDate: string | null): PatientRow[] {
     const sqlText = `select ps.* from patient_name_fts f join patient_search ps on ps.rowid = f.rowid
-      where patient_name_fts match ?${birthDate ? ' and ps.birth_date like ?' : ''} limit ?`;
+      where patient_name_fts match ? limit ?`;
+    // The birth date is a term of the same index (patient-index.ts): one intersection in FTS.
+    const birthTerm = birthDate ? ` AND "${birthDateQueryTerm(birthDate)}"` : '';
     const tiersByReading = readings.map(candidateTiers).filter((tiers) => tiers.length > 0);
     const depth = Math.max(0, ...tiersByReading.map((tiers) => tiers.length));
     const rows: PatientRow[] = [];
@@ -202,11 +205,8 @@ export class PatientSearch {
         .map((tiers) => ftsQuery(tiers[Math.min(level, tiers.length - 1)] as QueryAlternative[][]))
         .filter((match): match is string => match !== null);
       if (matches.length === 0) continue;
-      const parameters: unknown[] = [
-        matches.length === 1 ? matches[0] : matches.map((match) => `(${match})`).join(' OR '),
-      ];
-      if (birthDate) parameters.push(`${birthDate}%`);
-      parameters.push(RANKED_CANDIDATES + 1);
+      const names = matches.length === 1 ? matches[0] : matches.map((match) => `(${match})`).join(' OR ');
+      const parameters: unknown[] = [birthTerm ? `(${names})${birthTerm}` : names, RANKED_CANDIDATES + 1];
       for (const row of this.queries.statement(sqlText).all(...parameters) as PatientRow[]) {
         if (seen.has(row.rowid)) continue;
         seen.add(row.rowid);

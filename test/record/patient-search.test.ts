@@ -231,7 +231,7 @@ describe('the name index after a change of the search rules', () => {
             value: string;
           }
         ).value;
-      expect(version()).toBe(fixture.options.rules.version);
+      expect(version()).toBe(`layout-2:${fixture.options.rules.version}`);
       // An older Tabib indexed nothing useful for this name.
       record.sqlite.prepare('delete from patient_name_fts').run();
       record.sqlite
