@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AppInfo, HealthReport } from '../../main/contract/types';
+import { healthCheckIds, type AppInfo, type HealthReport } from '../../main/contract/types';
 import { WorkerHost } from '../../main/services/worker-host';
 
 const repository = resolve(import.meta.dirname, '..', '..');
@@ -45,14 +45,7 @@ describe('the services worker', () => {
     const health = await worker.invoke('app.health', {});
     expect(health.ok).toBe(true);
     const report = (health as { value: HealthReport }).value;
-    expect(report.checks.map((check) => check.id)).toEqual([
-      'dataFolder',
-      'configuration',
-      'keychain',
-      'database',
-      'nationalService',
-      'cardReaders',
-    ]);
+    expect(report.checks.map((check) => check.id)).toEqual([...healthCheckIds]);
   });
 
   it('keeps the caller’s event loop turning while it works', async () => {
