@@ -10,9 +10,8 @@ import { installationId } from '../config/installation-id';
 import type { DataLayout } from '../config/paths';
 import type { RecordStatus } from '../contract/types';
 import type { Actor, Workstation } from './actor';
-import type { Country } from '../contract/types';
 import { RECORD_CIPHER } from './database/ciphers';
-import { generateDemoPractitioners } from './demo/generator';
+import { DEMO_ACTOR_DISPLAY, DEMO_ACTOR_ID } from './demo/generator';
 import { LocalRecord, rekeyRecord, type ConceptLabels, type LocalRecordOptions } from './local-record';
 import { loadTerminology } from './demo/terminology';
 import { createSearchRules } from './search/search-rules-for-country';
@@ -24,18 +23,6 @@ function terminologyLabels(resourcesDir: string): ConceptLabels {
     if (system !== terminology.icd10.system) return null;
     const known = terminology.icd10ByCode.get(code);
     return known ? { fr: known.fr, ar: known.ar, en: known.en } : null;
-  };
-}
-
-/** The demonstration's seeded doctor (the first practitioner of the synthetic facility). */
-function demoDoctor(country: Country, now: Date): Actor {
-  const doctor = generateDemoPractitioners({ country, now }).practitioners[0];
-  const name = doctor?.name?.[0];
-  return {
-    reference: `Practitioner/${doctor?.id ?? 'demo'}`,
-    display: name
-      ? [name.prefix?.join(' '), name.given?.join(' '), name.family].filter(Boolean).join(' ')
-      : 'Demo',
   };
 }
 
@@ -93,7 +80,8 @@ export class RecordService {
    */
   actor(): Actor {
     const config = this.deps.config.effective();
-    if (config.mode === 'demo') return demoDoctor(config.country, this.now());
+    if (config.mode === 'demo')
+      return { reference: `Practitioner/${DEMO_ACTOR_ID}`, display: DEMO_ACTOR_DISPLAY };
     const user = userInfo().username;
     return { reference: `Device/${this.workstation().id}`, display: `${user} @ Tabib` };
   }

@@ -44,6 +44,7 @@ export interface Services {
 export function createServices(env: ServiceEnvironment, keychain: Keychain): Services {
   const layout = dataLayout(env.dataDir);
   const config = new ConfigStore(layout.userConfig, env.machineConfigPath);
+  const clock = serviceClock(env);
   return {
     env,
     layout,
@@ -55,7 +56,7 @@ export function createServices(env: ServiceEnvironment, keychain: Keychain): Ser
       config,
       keychain,
       resourcesDir: env.resourcesDir,
-      clock: serviceClock(env),
+      clock,
     }),
     update: new UpdateService({
       config,
@@ -63,7 +64,7 @@ export function createServices(env: ServiceEnvironment, keychain: Keychain): Ser
       resourcesDir: env.resourcesDir,
       appVersion: env.appVersion,
       installationIdPath: layout.installationId,
-      clock: serviceClock(env),
+      clock,
     }),
   };
 }
@@ -90,6 +91,7 @@ export type EventSink = <N extends EventName>(name: N, payload: EventPayload<N>)
 
 export function createHandlers(services: Services, emit: EventSink): Handlers {
   services.update.onChanged((change) => emit('update.changed', change));
+  const seedProgress = (done: number, total: number) => emit('record.seedProgress', { done, total });
   return {
     'app.info': () => appInfo(services),
     'app.health': () =>
@@ -112,9 +114,7 @@ export function createHandlers(services: Services, emit: EventSink): Handlers {
     },
     'setup.startDemo': async ({ country }) => {
       const view = services.setup.startDemo(country);
-      await seedDemoRecord(services, { patients: DEMO_PATIENTS, seed: 1 }, (done, total) =>
-        emit('record.seedProgress', { done, total }),
-      );
+      await seedDemoRecord(services, { patients: DEMO_PATIENTS, seed: 1 }, seedProgress);
       emit('config.changed', { reason: 'demo' });
       return view;
     },
@@ -130,9 +130,7 @@ export function createHandlers(services: Services, emit: EventSink): Handlers {
           'INVALID_ARGUMENT',
           'Synthetic patients go only into a demonstration workstation',
         );
-      return seedDemoRecord(services, { patients, seed: seed ?? Date.now() % 2 ** 31 }, (done, total) =>
-        emit('record.seedProgress', { done, total }),
-      );
+      return seedDemoRecord(services, { patients, seed: seed ?? Date.now() % 2 ** 31 }, seedProgress);
     },
     'update.status': () => services.update.status(),
     'update.respondToInstall': (answer) => services.update.respondToInstall(answer),
