@@ -26,6 +26,16 @@ export const errorCodes = [
   'VERSION_CONFLICT',
   'UPDATE_NOT_PENDING',
   'RELEASE_INVALID',
+  'CARD_NO_READER',
+  'CARD_ABSENT',
+  'CARD_REMOVED',
+  'CARD_READER_FAILED',
+  'CARD_UNSUPPORTED',
+  'CARD_ACCESS_DENIED',
+  'CARD_PROTOCOL_ERROR',
+  'CARD_DATA_TAMPERED',
+  'MRZ_INVALID',
+  'CAN_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];
