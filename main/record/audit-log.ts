@@ -10,8 +10,8 @@ import { randomUUID } from 'node:crypto';
 import type { AuditEvent, AuditEventEntity } from '@medplum/fhirtypes';
 import type { AuditTrailEntry } from '../contract/types';
 import type { Actor, Workstation } from './actor';
-import type { SyncQueries } from './database/sync-queries';
-import type { Kysely } from 'kysely';
+import { slot, type Statement, type SyncQueries } from './database/sync-queries';
+import { sql, type Kysely } from 'kysely';
 import type { RecordDatabase } from './database/schema';
 
 export type AuditAction = 'C' | 'R' | 'U' | 'D' | 'E';
@@ -34,11 +34,38 @@ export interface AuditEntry {
 }
 
 export class AuditLog {
+  private readonly insertEvent: Statement;
+  private readonly insertOutbox: Statement;
+
   constructor(
     private readonly kysely: Kysely<RecordDatabase>,
     private readonly queries: SyncQueries,
     private readonly workstation: Workstation,
-  ) {}
+  ) {
+    this.insertEvent = queries.prepare(
+      kysely.insertInto('audit_event').values({
+        id: slot<string>(),
+        recorded: slot<string>(),
+        action: slot<AuditAction>(),
+        practitioner: slot<string>(),
+        patient_id: slot<string | null>(),
+        entity_type: slot<string | null>(),
+        entity_id: slot<string | null>(),
+        workstation: slot<string>(),
+        json: slot<string>(),
+      }),
+    );
+    this.insertOutbox = queries.prepare(
+      kysely.insertInto('outbox').values({
+        resource_type: sql.lit('AuditEvent'),
+        resource_id: slot<string>(),
+        version: sql.lit(1),
+        operation: sql.lit('create'),
+        recorded: slot<string>(),
+        practitioner: slot<string>(),
+      }),
+    );
+  }
 
   toAuditEvent(id: string, recorded: string, actor: Actor, entry: AuditEntry): AuditEvent {
     const entities: AuditEventEntity[] = [];
@@ -101,29 +128,18 @@ export class AuditLog {
   append(actor: Actor, entry: AuditEntry, recorded: string): string {
     const id = randomUUID();
     const event = this.toAuditEvent(id, recorded, actor, entry);
-    this.queries.run(
-      this.kysely.insertInto('audit_event').values({
-        id,
-        recorded,
-        action: entry.action,
-        practitioner: actor.reference,
-        patient_id: entry.patientId,
-        entity_type: entry.entity?.type ?? null,
-        entity_id: entry.entity?.id ?? null,
-        workstation: this.workstation.id,
-        json: JSON.stringify(event),
-      }),
+    this.insertEvent.run(
+      id,
+      recorded,
+      entry.action,
+      actor.reference,
+      entry.patientId,
+      entry.entity?.type ?? null,
+      entry.entity?.id ?? null,
+      this.workstation.id,
+      JSON.stringify(event),
     );
-    this.queries.run(
-      this.kysely.insertInto('outbox').values({
-        resource_type: 'AuditEvent',
-        resource_id: id,
-        version: 1,
-        operation: 'create',
-        recorded,
-        practitioner: actor.reference,
-      }),
-    );
+    this.insertOutbox.run(id, recorded, actor.reference);
     return id;
   }
 

@@ -7,7 +7,7 @@ import type { HumanName, Patient } from '@medplum/fhirtypes';
 import type { Kysely } from 'kysely';
 import type { Gender, PatientSummary, PersonName } from '../contract/types';
 import type { RecordDatabase } from './database/schema';
-import type { SyncQueries } from './database/sync-queries';
+import { slot, type SyncQueries } from './database/sync-queries';
 import type { SearchRules } from './search-rules';
 
 const ARABIC_LETTER = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]/;
@@ -65,12 +65,57 @@ export function birthDateQueryTerm(birthDate: string): string {
   return `9y${year}`;
 }
 
+/** The statements every Patient write runs, built once (a bulk load runs them for each patient). */
+function indexStatements(kysely: Kysely<RecordDatabase>, queries: SyncQueries) {
+  const row = {
+    patient_id: slot<string>(),
+    given_latin: slot<string | null>(),
+    family_latin: slot<string | null>(),
+    given_arabic: slot<string | null>(),
+    family_arabic: slot<string | null>(),
+    birth_date: slot<string | null>(),
+    gender: slot<string | null>(),
+    identifier_system: slot<string | null>(),
+    identifier_value: slot<string | null>(),
+    phone: slot<string | null>(),
+  };
+  return {
+    find: queries.prepare(
+      kysely.selectFrom('patient_search').select('rowid').where('patient_id', '=', slot<string>()),
+    ),
+    insert: queries.prepare(kysely.insertInto('patient_search').values(row)),
+    update: queries.prepare(
+      kysely.updateTable('patient_search').set(row).where('rowid', '=', slot<number>()),
+    ),
+    insertTerms: queries.statement('insert into patient_name_fts(rowid, terms) values (?, ?)'),
+    deleteTerms: queries.statement('delete from patient_name_fts where rowid = ?'),
+    insertIdentifier: queries.prepare(
+      kysely
+        .insertInto('patient_identifier')
+        .values({ value: slot<string>(), system: slot<string>(), patient_id: slot<string>() }),
+    ),
+    deleteIdentifiers: queries.prepare(
+      kysely.deleteFrom('patient_identifier').where('patient_id', '=', slot<string>()),
+    ),
+    insertPhone: queries.prepare(
+      kysely.insertInto('patient_phone').values({ digits: slot<string>(), patient_id: slot<string>() }),
+    ),
+    deletePhones: queries.prepare(
+      kysely.deleteFrom('patient_phone').where('patient_id', '=', slot<string>()),
+    ),
+  };
+}
+
 export class PatientIndex {
+  private readonly statements: ReturnType<typeof indexStatements>;
+
   constructor(
     private readonly kysely: Kysely<RecordDatabase>,
     private readonly queries: SyncQueries,
     private readonly rules: SearchRules,
-  ) {}
+  ) {
+    this.statements = indexStatements(kysely, queries);
+  }
 
   summaryOf(patient: Patient): PatientSummary {
     const names = namesByScript(patient);
@@ -95,39 +140,35 @@ export class PatientIndex {
   put(patient: Patient): void {
     const id = patient.id as string;
     const summary = this.summaryOf(patient);
-    const existing = this.queries.first(
-      this.kysely.selectFrom('patient_search').select('rowid').where('patient_id', '=', id),
-    );
-    const row = {
-      patient_id: id,
-      given_latin: summary.latin?.given ?? null,
-      family_latin: summary.latin?.family ?? null,
-      given_arabic: summary.arabic?.given ?? null,
-      family_arabic: summary.arabic?.family ?? null,
-      birth_date: summary.birthDate,
-      gender: summary.gender,
-      identifier_system: summary.identifier?.system ?? null,
-      identifier_value: summary.identifier?.value ?? null,
-      phone: summary.phone,
-    };
+    const statements = this.statements;
+    const existing = statements.find.get(id) as { rowid: number } | undefined;
+    // In the order of the row's slots (indexStatements).
+    const values = [
+      id,
+      summary.latin?.given ?? null,
+      summary.latin?.family ?? null,
+      summary.arabic?.given ?? null,
+      summary.arabic?.family ?? null,
+      summary.birthDate,
+      summary.gender,
+      summary.identifier?.system ?? null,
+      summary.identifier?.value ?? null,
+      summary.phone,
+    ];
     let rowid: number;
     if (existing) {
       rowid = existing.rowid;
-      this.queries.run(this.kysely.updateTable('patient_search').set(row).where('rowid', '=', rowid));
+      statements.update.run(...values, rowid);
       this.removeTerms(id, rowid);
     } else {
-      rowid = Number(this.queries.run(this.kysely.insertInto('patient_search').values(row)).lastInsertRowid);
+      rowid = Number(statements.insert.run(...values).lastInsertRowid);
     }
 
     const names = (patient.name ?? []).filter((name) => name.use !== 'old').map(nameText);
     const terms = this.rules.nameTerms(names);
     // Only patients with a name are found by name; their birth date narrows such a search.
     if (terms.length > 0) terms.push(...birthDateTerms(summary.birthDate));
-    if (terms.length > 0) {
-      this.queries
-        .statement('insert into patient_name_fts(rowid, terms) values (?, ?)')
-        .run(rowid, terms.join(' '));
-    }
+    if (terms.length > 0) statements.insertTerms.run(rowid, terms.join(' '));
     const identifiers = new Set<string>();
     for (const identifier of patient.identifier ?? []) {
       if (!identifier.system || !identifier.value) continue;
@@ -135,11 +176,7 @@ export class PatientIndex {
       const key = `${identifier.system}\u0000${value}`;
       if (identifiers.has(key)) continue;
       identifiers.add(key);
-      this.queries.run(
-        this.kysely
-          .insertInto('patient_identifier')
-          .values({ value, system: identifier.system, patient_id: id }),
-      );
+      statements.insertIdentifier.run(value, identifier.system, id);
     }
     const phones = new Set<string>();
     for (const telecom of patient.telecom ?? []) {
@@ -147,14 +184,14 @@ export class PatientIndex {
       const digits = this.rules.phoneKey(telecom.value);
       if (!digits || phones.has(digits)) continue;
       phones.add(digits);
-      this.queries.run(this.kysely.insertInto('patient_phone').values({ digits, patient_id: id }));
+      statements.insertPhone.run(digits, id);
     }
   }
 
   private removeTerms(patientId: string, rowid: number): void {
-    this.queries.statement('delete from patient_name_fts where rowid = ?').run(rowid);
-    this.queries.run(this.kysely.deleteFrom('patient_identifier').where('patient_id', '=', patientId));
-    this.queries.run(this.kysely.deleteFrom('patient_phone').where('patient_id', '=', patientId));
+    this.statements.deleteTerms.run(rowid);
+    this.statements.deleteIdentifiers.run(patientId);
+    this.statements.deletePhones.run(patientId);
   }
 
   /**

@@ -137,7 +137,21 @@ export function ftsQuery(tokens: QueryAlternative[][]): string | null {
   return groups.length > 0 ? groups.join(' AND ') : null;
 }
 
+interface NameTermSet {
+  terms: string[];
+  set: Set<string>;
+}
+
+/** Ties in score sort by name; one collator (String.localeCompare builds one per call). */
+const collator = new Intl.Collator();
+
+/** Name texts whose terms are kept between searches (a few MB); the cache restarts when full. */
+const NAME_TERMS_MEMO_LIMIT = 50_000;
+
 export class PatientSearch {
+  /** The terms of a displayed name, by its text: ranking the same Alaouis again costs no re-indexing. */
+  private readonly nameTermsMemo = new Map<string, NameTermSet>();
+
   constructor(
     private readonly kysely: Kysely<RecordDatabase>,
     private readonly queries: SyncQueries,
@@ -225,6 +239,18 @@ export class PatientSearch {
       .all(`${birthDate}%`, RANKED_CANDIDATES + 1) as PatientRow[];
   }
 
+  private termsOf(given: string | null, family: string | null): NameTermSet {
+    const text = [given, family].filter(Boolean).join(' ');
+    let found = this.nameTermsMemo.get(text);
+    if (!found) {
+      const terms = text ? this.rules.nameTerms([text]) : [];
+      found = { terms, set: new Set(terms) };
+      if (this.nameTermsMemo.size >= NAME_TERMS_MEMO_LIMIT) this.nameTermsMemo.clear();
+      this.nameTermsMemo.set(text, found);
+    }
+    return found;
+  }
+
   /**
    * How well a patient's names answer the typed parts: the best alternative per part, summed.
    * A term found only in the name written in the other script than the typed part counts with
@@ -232,14 +258,9 @@ export class PatientSearch {
    * With several readings, the best one counts, scaled down to the first reading's number of parts.
    */
   private nameScore(row: PatientRow, readings: QueryAlternative[][][]): number {
-    const termsOf = (given: string | null, family: string | null) => {
-      const text = [given, family].filter(Boolean).join(' ');
-      const terms = text ? this.rules.nameTerms([text]) : [];
-      return { terms, set: new Set(terms) };
-    };
-    const latin = termsOf(row.given_latin, row.family_latin);
-    const arabic = termsOf(row.given_arabic, row.family_arabic);
-    const hit = (names: { terms: string[]; set: Set<string> }, alternative: QueryAlternative) =>
+    const latin = this.termsOf(row.given_latin, row.family_latin);
+    const arabic = this.termsOf(row.given_arabic, row.family_arabic);
+    const hit = (names: NameTermSet, alternative: QueryAlternative) =>
       alternative.prefix
         ? names.terms.some((term) => term.startsWith(alternative.term))
         : names.set.has(alternative.term);
@@ -309,10 +330,11 @@ export class PatientSearch {
     const sorted = [...hits.values()].sort(
       (a, b) =>
         b.score - a.score ||
-        (a.latin?.family ?? a.arabic?.family ?? '').localeCompare(
+        collator.compare(
+          a.latin?.family ?? a.arabic?.family ?? '',
           b.latin?.family ?? b.arabic?.family ?? '',
         ) ||
-        (a.latin?.given ?? '').localeCompare(b.latin?.given ?? '') ||
+        collator.compare(a.latin?.given ?? '', b.latin?.given ?? '') ||
         a.id.localeCompare(b.id),
     );
     return { hits: sorted.slice(0, limit), truncated: truncated || sorted.length > limit };

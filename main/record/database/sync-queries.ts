@@ -5,10 +5,10 @@
  * and better-sqlite3 runs (synchronous transactions that cannot interleave).
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
-import type { Compilable } from 'kysely';
+import { sql, type Compilable, type RawBuilder } from 'kysely';
 import type { SqliteHandle } from './sqlite-connection';
 
-type Statement = Database.Statement<unknown[]>;
+export type Statement = Database.Statement<unknown[]>;
 
 export class SyncQueries {
   private readonly statements = new Map<string, Statement>();
@@ -22,6 +22,19 @@ export class SyncQueries {
       this.statements.set(sqlText, statement);
     }
     return statement;
+  }
+
+  /**
+   * A statement kysely builds once, for hot paths (one per row of a bulk load): the query is
+   * written with `slot()` for each value and run with the values in the order the slots appear
+   * in the SQL. Compiling a kysely query costs tens of microseconds; preparing once saves that on
+   * every row.
+   */
+  prepare(query: Compilable<unknown>): Statement {
+    const compiled = query.compile();
+    if (compiled.parameters.length > 0)
+      throw new Error(`A prepared statement takes its values through slot(), not literals: ${compiled.sql}`);
+    return this.statement(compiled.sql);
   }
 
   all<R>(query: Compilable<R>): R[] {
@@ -43,4 +56,9 @@ export class SyncQueries {
   transaction<T>(work: () => T): T {
     return this.sqlite.transaction(work)();
   }
+}
+
+/** A value's place in a statement built by SyncQueries.prepare. */
+export function slot<T>(): RawBuilder<T> {
+  return sql<T>`?`;
 }
