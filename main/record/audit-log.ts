@@ -6,9 +6,9 @@
  * Codes: type DCM 110110 "Patient Record" (DICOM PS3.16 CID 400, as IHE BALP uses); subtype the
  * FHIR restful interaction; entity type/role from the R4 audit-entity-type and object-role code systems.
  */
-import { randomUUID } from 'node:crypto';
 import type { AuditEvent, AuditEventEntity } from '@medplum/fhirtypes';
 import type { AuditTrailEntry } from '../contract/types';
+import { timeOrderedId } from './time-ordered-id';
 import type { Actor, Workstation } from './actor';
 import { slot, type Statement, type SyncQueries } from './database/sync-queries';
 import { sql, type Kysely } from 'kysely';
@@ -126,7 +126,7 @@ export class AuditLog {
 
   /** Appends one entry and queues it for sync. Call inside the write's transaction. */
   append(actor: Actor, entry: AuditEntry, recorded: string): string {
-    const id = randomUUID();
+    const id = timeOrderedId();
     const event = this.toAuditEvent(id, recorded, actor, entry);
     this.insertEvent.run(
       id,

@@ -3,10 +3,10 @@
  * transaction holding the resource, its outbox entry and its audit entry (architecture.md, "The
  * record"): after a crash, all three are there or none is.
  */
-import { randomUUID } from 'node:crypto';
 import type { Patient, Resource } from '@medplum/fhirtypes';
 import type { Kysely } from 'kysely';
 import { TabibError } from '../errors';
+import { timeOrderedId } from './time-ordered-id';
 import type { Actor } from './actor';
 import type { AuditLog } from './audit-log';
 import type { RecordDatabase } from './database/schema';
@@ -171,12 +171,12 @@ export class ResourceStore {
     };
   }
 
-  /** Creates a resource (a client-assigned UUID unless it has an id): resource + outbox + audit, atomically. */
+  /** Creates a resource (a client-assigned, time-ordered UUID unless it has an id): resource + outbox + audit, atomically. */
   create<T extends Resource>(input: T, actor: Actor): StoredResource<T> {
     const now = this.clock().toISOString();
     const resource = {
       ...input,
-      id: input.id ?? randomUUID(),
+      id: input.id ?? timeOrderedId(),
       meta: { ...input.meta, lastUpdated: now },
     } as T & { id: string };
     delete (resource.meta as { versionId?: string }).versionId;

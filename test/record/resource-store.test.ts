@@ -39,10 +39,10 @@ const count = (r: LocalRecord, sql: string, ...parameters: unknown[]) =>
   (r.sqlite.prepare(sql).get(...parameters) as { n: number }).n;
 
 describe('the resource store', () => {
-  it('creates with a client-assigned UUID, one outbox entry and one audit entry stamped with the practitioner', async () => {
+  it('creates with a client-assigned, time-ordered UUID (v7), one outbox entry and one audit entry stamped with the practitioner', async () => {
     const r = await openWithPatient();
     const { resource, version } = r.store.create(pulse(72, '2026-10-01T09:00:00Z'), doctor);
-    expect(resource.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(resource.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(version).toBe(1);
     expect(r.store.read('Observation', resource.id as string)).toEqual(resource);
     const outbox = r.sqlite.prepare("select * from outbox where resource_type = 'Observation'").all();
