@@ -11,7 +11,9 @@ import type {
   RecordStatus,
   SeedReport,
 } from '../contract/types';
+import { PcscCardReaders } from '../../native/card/pcsc-transport';
 import type { ServiceHost } from '../services/service-host';
+import { type CardCommandDependencies, cardUsage, runCardCommand } from './card-commands';
 import { releaseUsage, runReleaseCommand, runUpdateCommand } from './update-commands';
 
 export interface CliOutput {
@@ -32,6 +34,7 @@ Commands:
   demo seed --patients <n> [--seed <s>]
                        add synthetic patients (demonstration workstations only)
 ${releaseUsage}
+${cardUsage}
   help                 this text`;
 
 const actionNames: Record<AuditTrailEntry['action'], string> = {
@@ -107,8 +110,20 @@ async function call<T>(host: ServiceHost, name: string, args: unknown = {}): Pro
   return envelope.value as T;
 }
 
+/** PC/SC readers; no ICAO 9303 reader and no trust list until the caller gives them. */
+const defaultCardDependencies: CardCommandDependencies = {
+  openReaders: () => new PcscCardReaders(),
+  readIdentityDocument: null,
+  trustDir: null,
+};
+
 /** Returns the process exit code. */
-export async function runCli(argv: string[], host: ServiceHost, output: CliOutput): Promise<number> {
+export async function runCli(
+  argv: string[],
+  host: ServiceHost,
+  output: CliOutput,
+  devices: { card?: Partial<CardCommandDependencies> } = {},
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -192,6 +207,8 @@ export async function runCli(argv: string[], host: ServiceHost, output: CliOutpu
         return await runReleaseCommand(rest, host, output);
       case 'update':
         return await runUpdateCommand(rest, host, output);
+      case 'card':
+        return await runCardCommand(rest, { ...defaultCardDependencies, ...devices.card }, output);
       case undefined:
       case 'help':
       case '--help':
