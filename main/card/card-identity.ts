@@ -85,3 +85,12 @@ export interface CardReadProgress {
   done: number;
   total: number | null;
 }
+
+/** How the chip is opened: the MRZ (2 or 3 lines, typed or scanned) or the CAN printed on the card. */
+export type CardAccessKey = { mrz: string[] } | { can: string };
+
+export interface ReadIdentityDocumentOptions {
+  /** Folder of the CSCA certificates passive authentication trusts. */
+  trustDir: string;
+  onProgress?: (progress: CardReadProgress) => void;
+}

@@ -6,9 +6,14 @@
  *
  * Card data stays in the returned report: nothing here logs, and nothing is written to disk.
  */
-import type { AccessProtocol, CardReadProgress, CardReadReport } from './card-identity';
+import type {
+  AccessProtocol,
+  CardAccessKey,
+  CardReadProgress,
+  CardReadReport,
+  ReadIdentityDocumentOptions,
+} from './card-identity';
 import type { CardTransport } from './card-transport';
-import type { CardAccessKey, ReadIdentityDocumentOptions } from './card-service';
 import { TabibError } from '../errors';
 import { buildCardIdentity, dataGroupReports, dataGroupsOf, identityFromMrz, parseEfCom } from './lds';
 import type { IdentityOptions } from './lds';
