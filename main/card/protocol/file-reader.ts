@@ -1,8 +1,9 @@
 /**
  * Reading transparent files (ISO/IEC 7816-4 §11.2.3 READ BINARY; ICAO 9303-10 §3 and 9303-11
- * §4.1 for the eMRTD's files). A data group is one BER-TLV: the reader reads its first bytes,
- * learns the total length from the TLV header, then reads exactly the rest in the largest chunks
- * the card's maximum response length allows, so no APDU is wasted.
+ * §4.1 for the eMRTD's files). A data group is one BER-TLV: the reader reads a first full chunk
+ * (a small file comes whole in it; a chip answers 6282 when the file ends first), learns the
+ * total length from the TLV header, then reads exactly the rest in the largest chunks the card's
+ * maximum response length allows: ceil(size / chunk) READ BINARY, the fewest the limit permits.
  *
  * Offsets up to 32767 fit in P1-P2 (INS B0, P1 bit 8 = 0). Beyond, READ BINARY with odd INS B1
  * carries the offset in DO'54' and returns the data in DO'53' (§11.2.3); secure messaging then
@@ -18,8 +19,8 @@ import { encodeLength, parseTlv, tlvTotalLength } from './tlv';
 export type FileRef = { fid: number } | { sfi: number };
 
 /**
- * Bytes read at first, as in ICAO 9303-11 Appendix D.4: a one-byte tag and a length up to 82 xx xx
- * (files up to 64 kB). A longer header (two-byte tag, 83 length) costs one more read of 4 bytes.
+ * The header read of ICAO 9303-11 Appendix D.4: a one-byte tag and a length up to 82 xx xx (files
+ * up to 64 kB). Used where a whole chunk at first is refused (6700), and by the Appendix D tests.
  */
 export const HEADER_READ_LENGTH = 4;
 /** Largest offset P1-P2 can express (15 bits). */
@@ -39,6 +40,8 @@ export interface ReadLimits {
   chunk: number;
   /** Largest DO'53' value READ BINARY (B1) may return in one response. */
   oddChunk: number;
+  /** Bytes asked by the first READ BINARY (default `chunk`; HEADER_READ_LENGTH reads as Appendix D.4 does). */
+  firstRead?: number;
 }
 
 export function fileLabel(file: FileRef): string {
@@ -102,8 +105,8 @@ async function readAt(
 }
 
 /**
- * Reads a whole BER-TLV file: SELECT (for a FID), a first READ BINARY of HEADER_READ_LENGTH
- * bytes, then ceil((total − 4) / chunk) reads of exactly what remains.
+ * Reads a whole BER-TLV file: SELECT (for a FID), a first READ BINARY of a whole chunk (or
+ * `limits.firstRead` bytes), then reads of exactly what remains, each as large as the limit allows.
  */
 export async function readTlvFile(
   sender: ApduSender,
@@ -119,11 +122,22 @@ export async function readTlvFile(
       throw new Error(`bad short file identifier ${file.sfi}`);
     sfi = file.sfi;
   }
-  let head = await readAt(sender, file, 0, HEADER_READ_LENGTH, sfi);
+  let asked = Math.max(HEADER_READ_LENGTH, Math.min(limits.firstRead ?? limits.chunk, limits.chunk));
+  let head: Uint8Array;
+  try {
+    head = await readAt(sender, file, 0, asked, sfi);
+  } catch (error) {
+    // A chip that refuses to be asked for more than its file holds (6700): the header read instead.
+    const sw = error instanceof TabibError ? (error.details as { sw?: string } | undefined)?.sw : undefined;
+    if (asked === HEADER_READ_LENGTH || sw !== '6700') throw error;
+    asked = HEADER_READ_LENGTH;
+    head = await readAt(sender, file, 0, asked, sfi);
+  }
   let total = tlvTotalLength(head);
-  while (total === null && head.length % HEADER_READ_LENGTH === 0 && head.length > 0 && head.length < 12) {
+  while (total === null && head.length === asked && head.length > 0 && head.length < 12) {
     // The header is longer than the bytes read: read a few more.
     head = concat(head, await readAt(sender, file, head.length, HEADER_READ_LENGTH));
+    asked += HEADER_READ_LENGTH;
     total = tlvTotalLength(head);
   }
   if (total === null) {
@@ -131,7 +145,7 @@ export async function readTlvFile(
   }
   onProgress?.({ file, read: Math.min(head.length, total), total });
   if (head.length >= total) return head.slice(0, total);
-  if (head.length % HEADER_READ_LENGTH !== 0) {
+  if (head.length < asked) {
     throw new TabibError('CARD_PROTOCOL_ERROR', `${fileLabel(file)} is shorter than its TLV length says.`);
   }
   const out = new Uint8Array(total);

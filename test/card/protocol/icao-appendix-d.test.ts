@@ -19,7 +19,7 @@ import { ApduChannel } from '../../../main/card/protocol/apdu';
 import { bacKeys, performBac } from '../../../main/card/protocol/bac';
 import { concat, fromHex, toHex } from '../../../main/card/protocol/bytes';
 import { adjustParity, retailMac, sha1, tdesDecrypt, tdesEncrypt } from '../../../main/card/protocol/crypto';
-import { readTlvFile } from '../../../main/card/protocol/file-reader';
+import { HEADER_READ_LENGTH, readTlvFile } from '../../../main/card/protocol/file-reader';
 import { bacKeySeed, mrzInformation, type MrzPassword } from '../../../main/card/protocol/mrz-password';
 import { SecureMessaging } from '../../../main/card/protocol/secure-messaging';
 import { ScriptedTransport } from './scripted-transport';
@@ -191,7 +191,11 @@ describe('ICAO 9303-11 Appendix D.4: secure messaging', () => {
     ]);
     const channel = new ApduChannel(transport);
     const sm = new SecureMessaging(channel, keys, fromHex(SSC));
-    const file = await readTlvFile(sm, { fid: 0x011e }, { chunk: 231, oddChunk: 200 });
+    const file = await readTlvFile(
+      sm,
+      { fid: 0x011e },
+      { chunk: 231, oddChunk: 200, firstRead: HEADER_READ_LENGTH },
+    );
     expect(toHex(file)).toBe('60145F0104303130365F36063034303030305C026175');
     expect(channel.apduCount).toBe(3);
     expect(transport.finished).toBe(true);

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApduChannel } from '../../../main/card/protocol/apdu';
 import { fromHex, toHex } from '../../../main/card/protocol/bytes';
-import { readTlvFile } from '../../../main/card/protocol/file-reader';
+import { HEADER_READ_LENGTH, readTlvFile } from '../../../main/card/protocol/file-reader';
 import { SecureMessaging } from '../../../main/card/protocol/secure-messaging';
 import { ScriptedTransport } from './scripted-transport';
 
@@ -38,7 +38,11 @@ describe('AES-256 secure messaging (recorded exchange)', () => {
       keys,
       fromHex('00000000000000000000000000000020'),
     );
-    const file = await readTlvFile(sm, { fid: 0x011e }, { chunk: 223, oddChunk: 200 });
+    const file = await readTlvFile(
+      sm,
+      { fid: 0x011e },
+      { chunk: 223, oddChunk: 200, firstRead: HEADER_READ_LENGTH },
+    );
     expect(toHex(file)).toBe('60185F0104303130385F36063034303030305C06617563766D6E');
     expect(toHex(sm.ssc)).toBe('00000000000000000000000000000026');
     expect(transport.finished).toBe(true);

@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import { TabibError } from '../../../main/errors';
 import { isFileNotFound, openSecureSession, type SecureSession } from '../../../main/card/protocol';
-import { HEADER_READ_LENGTH } from '../../../main/card/protocol/file-reader';
 import { maxProtectedPlaintext } from '../../../main/card/protocol/secure-messaging';
 import type { MrzPassword } from '../../../main/card/protocol/mrz-password';
 import { ChipSimulator, type ChipSimulatorOptions } from '../simulator/chip-simulator';
@@ -38,9 +37,9 @@ async function measuredRead(
   return { bytes, apdus: session.apduCount - before };
 }
 
-/** APDUs to read a file of `size` bytes: optional SELECT, the header read, then full chunks. */
+/** APDUs to read a file of `size` bytes: optional SELECT, then full chunks, the first included. */
 const expectedReads = (size: number, chunk: number, select: boolean): number =>
-  (select ? 1 : 0) + 1 + Math.ceil((size - HEADER_READ_LENGTH) / chunk);
+  (select ? 1 : 0) + Math.ceil(size / chunk);
 
 describe('chunk sizes for the card’s maximum response', () => {
   it('fits a protected READ BINARY response in 256 bytes', () => {
@@ -85,7 +84,8 @@ describe('BAC-only card', () => {
       expect(p.total).toBe(93);
       seen.push(p.read);
     });
-    expect(seen).toEqual([4, 93]);
+    // A 93-byte file comes whole in the first chunk.
+    expect(seen).toEqual([93]);
   });
 
   it('refuses a wrong MRZ with CARD_ACCESS_DENIED', async () => {
@@ -103,16 +103,16 @@ describe('BAC-only card', () => {
 });
 
 describe('PACE cards', () => {
-  it('brainpoolP256r1 + AES-128 with the MRZ: full read, 15 kB DG2 in 1 + (14945 − 4) / 223 APDUs', async () => {
-    // 14 945 = 4 + 67 × 223: the exact minimum for 256-byte responses under AES secure messaging.
+  it('brainpoolP256r1 + AES-128 with the MRZ: full read, 15 kB DG2 in ceil(14945 / 223) APDUs', async () => {
+    // 14 945 = 67 × 223 + 4: 68 reads, the minimum for 256-byte responses under AES secure messaging.
     const files = fakeFiles(14_945);
     const card = chip({ pace: { parameterId: 13, cipher: 'AES-128' }, files });
     const session = await openSecureSession(card, mrz);
     expect(session.protocol).toBe('PACE');
     expect(session.cipherSuite).toBe('id-PACE-ECDH-GM-AES-CBC-CMAC-128 on brainpoolP256r1');
     expect(session.cardAccess).not.toBeNull();
-    // EF.CardAccess (header + rest), MSE:Set AT, 4 × GENERAL AUTHENTICATE, SELECT application.
-    expect(session.apduCount).toBe(8);
+    // EF.CardAccess (one read), MSE:Set AT, 4 × GENERAL AUTHENTICATE, SELECT application.
+    expect(session.apduCount).toBe(7);
     const dg2 = await measuredRead(session, 0x02);
     expect(dg2.bytes).toEqual(files.get(0x0102));
     expect(dg2.apdus).toBe(68);
@@ -186,8 +186,8 @@ describe('extended length and large files', () => {
     });
     const session = await openSecureSession(card, mrz);
     expect(session.maxResponseLength).toBe(1024);
-    // SELECT EF.ATR/INFO + READ BINARY, then the 8 APDUs of PACE.
-    expect(session.apduCount).toBe(10);
+    // SELECT EF.ATR/INFO + READ BINARY, then the 7 APDUs of PACE.
+    expect(session.apduCount).toBe(9);
     const dg2 = await measuredRead(session, 0x02);
     expect(dg2.bytes).toEqual(files.get(0x0102));
     expect(dg2.apdus).toBe(16);
@@ -227,8 +227,8 @@ describe('errors', () => {
       expect(card.secured).toBe(false);
       const before = session.apduCount;
       expect(await session.readFile(0x01)).toEqual(fakeFiles().get(0x0101));
-      // Access again (BAC: SELECT + 2; PACE: 5 + SELECT) then the 2 reads of DG1.
-      expect(session.apduCount - before).toBe(pace ? 8 : 5);
+      // Access again (BAC: SELECT + 2; PACE: 5 + SELECT) then the one read of DG1.
+      expect(session.apduCount - before).toBe(pace ? 7 : 4);
     }
   });
 
@@ -297,7 +297,7 @@ describe('errors', () => {
     let refuseAt = Infinity;
     const card = chip({ pace: null, fault: (n) => (n === refuseAt ? { sw: 0x6985 } : undefined) });
     const session = await openSecureSession(card, mrz);
-    refuseAt = session.apduCount + 2;
+    refuseAt = session.apduCount + 1;
     const error = await errorOf(session.readFile(0x01));
     expect(error.code).toBe('CARD_PROTOCOL_ERROR');
     expect(error.details).toMatchObject({ sw: '6985' });
