@@ -1,5 +1,5 @@
 /** The machine a benchmark ran on, printed with its figures. */
-import { cpus, freemem, platform, release, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, platform, release, totalmem } from 'node:os';
 import Database from 'better-sqlite3-multiple-ciphers';
 
 export function describeMachine(): string {
@@ -10,7 +10,15 @@ export function describeMachine(): string {
   return [
     `machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} free)`,
     `system: ${platform()} ${release()}, node ${process.versions.node}, SQLite ${version} (SQLite3 Multiple Ciphers)`,
+    machineLoad(),
   ].join('\n');
+}
+
+/** The run queue over the last 1, 5 and 15 minutes: above the core count, other work shared the CPUs. */
+export function machineLoad(): string {
+  return `load average: ${loadavg()
+    .map((value) => value.toFixed(2))
+    .join(', ')} (${cpus().length} cores)`;
 }
 
 export function percentile(sorted: number[], p: number): number {

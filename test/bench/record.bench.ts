@@ -14,7 +14,7 @@ import { generateDemoPractitioners, generatePatientRecord } from '../../main/rec
 import { loadTerminology } from '../../main/record/demo/terminology';
 import { uniqueSyntheticNationalId } from '../../main/record/identity/national-id';
 import { createSearchRules } from '../../main/record/search/search-rules-for-country';
-import { describeMachine, percentile } from './machine';
+import { describeMachine, machineLoad, percentile } from './machine';
 
 const { values } = parseArgs({
   options: {
@@ -111,13 +111,17 @@ async function run(encrypted: boolean) {
 
     let resources = 0;
     let loadMs = 0;
+    let loadCpuMs = 0;
     for (let start = 0; start < PATIENTS; start += CHUNK) {
       const batch: Resource[] = [];
       for (let index = start; index < Math.min(PATIENTS, start + CHUNK); index++) {
         const generated = patientAt(index, staff.practitioners);
         batch.push(generated.patient, ...generated.resources);
       }
+      const cpuBefore = process.cpuUsage();
       loadMs += measure(() => record.store.importRemote(batch, actor, { description: 'bench' }));
+      const cpu = process.cpuUsage(cpuBefore);
+      loadCpuMs += (cpu.user + cpu.system) / 1000;
       resources += batch.length;
       samplePeak();
       if ((start / CHUNK) % 50 === 0)
@@ -159,6 +163,7 @@ async function run(encrypted: boolean) {
     return {
       resources,
       loadPerS: resources / (loadMs / 1000),
+      loadPerCpuS: resources / (loadCpuMs / 1000),
       id: stats(idLatencies),
       name: stats(nameLatencies),
       nameFoundRatio: nameFound / picks.length,
@@ -187,6 +192,9 @@ console.log(
 console.log('| figure | encrypted (AEGIS-256) | plaintext | overhead |');
 console.log('|---|---|---|---|');
 console.log(row('bulk load', encrypted.loadPerS, plaintext.loadPerS, 'resources/s', 0, false));
+console.log(
+  row('bulk load per CPU second', encrypted.loadPerCpuS, plaintext.loadPerCpuS, 'resources/s', 0, false),
+);
 console.log(row('national-ID lookup p50', encrypted.id.p50, plaintext.id.p50, 'ms', 3));
 console.log(row('national-ID lookup p95', encrypted.id.p95, plaintext.id.p95, 'ms', 3));
 console.log(row('name search p50', encrypted.name.p50, plaintext.name.p50, 'ms', 3));
@@ -195,3 +203,4 @@ console.log(row('chart open p50', encrypted.chart.p50, plaintext.chart.p50, 'ms'
 console.log(row('chart open p95', encrypted.chart.p95, plaintext.chart.p95, 'ms', 3));
 console.log(row('database size', encrypted.sizeMiB, plaintext.sizeMiB, 'MiB', 1));
 console.log(row('peak memory (RSS)', encrypted.peakRssMiB, plaintext.peakRssMiB, 'MiB', 0));
+console.log(`\nat the end, ${machineLoad()}`);
