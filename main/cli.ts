@@ -11,6 +11,7 @@ import { KeyFileKeychain } from '../native/keychain/key-file-keychain';
 import { runCli } from './cli/tabib-cli';
 import { dataLayout, defaultDataDir, defaultMachineConfigPath } from './config/paths';
 import { InProcessHost } from './services/in-process-host';
+import { cscaTrustDir } from './card/read-document';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
@@ -26,9 +27,14 @@ const host = new InProcessHost(
   new KeyFileKeychain(dataLayout(dataDir).keychainKeyFile),
 );
 
-const code = await runCli(process.argv.slice(2), host, {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-});
+const code = await runCli(
+  process.argv.slice(2),
+  host,
+  {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  },
+  { card: { trustDir: cscaTrustDir(join(root, 'resources')) } },
+);
 await host.close();
 process.exitCode = code;

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { app, ipcMain, session, type BrowserWindow } from 'electron';
 import { SafeStorageKeychain } from '../../native/keychain/safe-storage-keychain';
 import { runCli } from '../cli/tabib-cli';
+import { cscaTrustDir } from '../card/read-document';
 import { defaultMachineConfigPath } from '../config/paths';
 import type { ServiceEnvironment } from '../services/services';
 import { WorkerHost } from '../services/worker-host';
@@ -48,11 +49,17 @@ function startServices(): WorkerHost {
 
 async function runCliMode(): Promise<void> {
   await app.whenReady();
+  const env = serviceEnvironment();
   const host = startServices();
-  const code = await runCli(process.argv.slice(cliIndex + 1), host, {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-  });
+  const code = await runCli(
+    process.argv.slice(cliIndex + 1),
+    host,
+    {
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+    },
+    { card: { trustDir: cscaTrustDir(env.resourcesDir) } },
+  );
   await host.close();
   app.exit(code);
 }

@@ -4,6 +4,7 @@
  * chip, from the MRZ alone.
  */
 import type { Country } from '../contract/types';
+import type { CardTransport } from './card-transport';
 
 /** ICAO 9303-11 §9.2: the access protocol that opened the chip. 'none' = MRZ only, no chip read. */
 export type AccessProtocol = 'PACE' | 'BAC' | 'none';
@@ -94,3 +95,10 @@ export interface ReadIdentityDocumentOptions {
   trustDir: string;
   onProgress?: (progress: CardReadProgress) => void;
 }
+
+/** main/card/read-document.ts's readIdentityDocument, as the services and the CLI take it (tests inject fakes). */
+export type ReadIdentityDocument = (
+  transport: CardTransport,
+  access: CardAccessKey,
+  options: ReadIdentityDocumentOptions,
+) => Promise<CardReadReport>;

@@ -6,6 +6,7 @@
  *
  * Card data stays in the returned report: nothing here logs, and nothing is written to disk.
  */
+import { join } from 'node:path';
 import type {
   AccessProtocol,
   CardAccessKey,
@@ -20,6 +21,11 @@ import type { IdentityOptions } from './lds';
 import { accessKeyFromMrz, parseCan, parseMrz } from './mrz';
 import { loadTrustList, passiveAuthentication } from './passive-authentication';
 import { EMRTD_FILES, openSecureSession, type AccessPassword, type SecureSession } from './protocol';
+
+/** The CSCA certificates this installation trusts (resources/card/README.md). */
+export function cscaTrustDir(resourcesDir: string): string {
+  return join(resourcesDir, 'card', 'csca');
+}
 
 export interface ReadDocumentOptions extends ReadIdentityDocumentOptions {
   /** Where the national identifier is and how it is checked; the century of MRZ years. */

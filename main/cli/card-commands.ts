@@ -9,7 +9,12 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { CardReadProgress, CardReadReport, DataGroupReport } from '../card/card-identity';
+import type {
+  CardReadProgress,
+  CardReadReport,
+  DataGroupReport,
+  ReadIdentityDocument,
+} from '../card/card-identity';
 import type { CardReaders, CardTransport, ReaderInfo } from '../card/card-transport';
 import { TabibError } from '../errors';
 
@@ -17,13 +22,6 @@ export interface CardCommandOutput {
   out(line: string): void;
   err(line: string): void;
 }
-
-/** The ICAO 9303 read of one document (main/card/read-document.ts). */
-export type ReadIdentityDocument = (
-  transport: CardTransport,
-  access: { mrz: string[] } | { can: string },
-  options: { trustDir: string; onProgress?: (progress: CardReadProgress) => void },
-) => Promise<CardReadReport>;
 
 /** Readers that can also tell each card's ATR without connecting (PcscCardReaders can). */
 type ReadersWithAtr = CardReaders & {

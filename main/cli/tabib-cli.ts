@@ -12,6 +12,7 @@ import type {
   SeedReport,
 } from '../contract/types';
 import { PcscCardReaders } from '../../native/card/pcsc-transport';
+import { readIdentityDocument } from '../card/read-document';
 import type { ServiceHost } from '../services/service-host';
 import { type CardCommandDependencies, cardUsage, runCardCommand } from './card-commands';
 import { releaseUsage, runReleaseCommand, runUpdateCommand } from './update-commands';
@@ -110,10 +111,10 @@ async function call<T>(host: ServiceHost, name: string, args: unknown = {}): Pro
   return envelope.value as T;
 }
 
-/** PC/SC readers; no ICAO 9303 reader and no trust list until the caller gives them. */
+/** PC/SC readers and the ICAO 9303 read; the trust list's folder comes from the caller (resources/). */
 const defaultCardDependencies: CardCommandDependencies = {
   openReaders: () => new PcscCardReaders(),
-  readIdentityDocument: null,
+  readIdentityDocument,
   trustDir: null,
 };
 

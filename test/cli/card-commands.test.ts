@@ -4,9 +4,9 @@
  * read against a chip comes with main/card/read-document.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import type { CardReadProgress, CardReadReport } from '../../main/card/card-identity';
+import type { CardReadProgress, CardReadReport, ReadIdentityDocument } from '../../main/card/card-identity';
 import type { CardReaders, CardTransport, ReaderEvent, ReaderInfo } from '../../main/card/card-transport';
-import type { CardCommandDependencies, ReadIdentityDocument } from '../../main/cli/card-commands';
+import type { CardCommandDependencies } from '../../main/cli/card-commands';
 import { runCli } from '../../main/cli/tabib-cli';
 import { TabibError } from '../../main/errors';
 import type { ServiceHost } from '../../main/services/service-host';
