@@ -1,53 +1,44 @@
 /**
  * Asks a FHIR server for its CapabilityStatement (FHIR R4 http.html#capabilities) to tell an
- * administrator whether the national record service answers and what it is.
+ * administrator whether the national record service answers and what it is. It goes through the
+ * FHIR client, so the probe trusts the same CA, refuses redirects and checks the body as sync does;
+ * one attempt only, since an administrator is waiting for the answer.
  */
-import type { CapabilityStatement } from '@medplum/fhirtypes';
 import type { ServiceReachability } from '../contract/types';
+import { TabibError } from '../errors';
+import { FhirClient } from './fhir-client';
+import { createFetch } from './http-transport';
 
 export async function probeCapabilityStatement(
   baseUrl: string,
   timeoutMs = 5000,
+  options: { caCertificateFile?: string } = {},
 ): Promise<ServiceReachability> {
-  const url = `${baseUrl.replace(/\/+$/, '')}/metadata`;
+  const transport = createFetch({ ...options, connectTimeoutMs: timeoutMs });
   try {
-    const response = await fetch(url, {
-      headers: { accept: 'application/fhir+json' },
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: 'error',
-    });
-    if (!response.ok) {
-      return {
-        reachable: false,
-        httpStatus: response.status,
-        fhirVersion: null,
-        software: null,
-        error: `HTTP ${response.status}`,
-      };
-    }
-    const body = (await response.json()) as Partial<CapabilityStatement>;
-    if (body.resourceType !== 'CapabilityStatement') {
-      return {
-        reachable: false,
-        httpStatus: response.status,
-        fhirVersion: null,
-        software: null,
-        error: 'not a FHIR CapabilityStatement',
-      };
-    }
+    const client = new FhirClient({ baseUrl, fetch: transport.fetch, timeoutMs, retry: { maxAttempts: 1 } });
+    const capabilities = await client.capabilities();
     return {
       reachable: true,
-      httpStatus: response.status,
-      fhirVersion: body.fhirVersion ?? null,
-      software: body.software ? [body.software.name, body.software.version].filter(Boolean).join(' ') : null,
+      httpStatus: 200,
+      fhirVersion: capabilities.fhirVersion,
+      software: capabilities.software,
       error: null,
     };
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    const message =
-      error instanceof Error && error.name === 'TimeoutError'
-        ? `no answer within ${timeoutMs} ms`
-        : (cause ?? String(error));
-    return { reachable: false, httpStatus: null, fhirVersion: null, software: null, error: message };
+    const details = (error instanceof TabibError ? error.details : undefined) as
+      { status?: number; cause?: string } | undefined;
+    const status = typeof details?.status === 'number' ? details.status : null;
+    let message: string;
+    if (!(error instanceof TabibError)) message = String(error);
+    else if (error.code === 'SYNC_TIMEOUT') message = `no answer within ${timeoutMs} ms`;
+    else if (error.code === 'SYNC_UNREACHABLE') message = details?.cause ?? error.message;
+    else if (error.code === 'SYNC_RESPONSE_INVALID')
+      message = `not a FHIR CapabilityStatement (${error.message})`;
+    else if (status !== null) message = `HTTP ${status}`;
+    else message = error.message;
+    return { reachable: false, httpStatus: status, fhirVersion: null, software: null, error: message };
+  } finally {
+    await transport.close();
   }
 }
