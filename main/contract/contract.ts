@@ -10,6 +10,9 @@ import type {
   AppConfigView,
   AppInfo,
   AuditTrailEntry,
+  CardAccessCheck,
+  CardReadersView,
+  CardReadResult,
   ChartHeader,
   EnrolmentResult,
   HealthReport,
@@ -72,6 +75,18 @@ const facility = z
     name: z.string().trim().min(1).max(200),
   })
   .strict();
+
+/**
+ * A machine readable zone as typed or scanned: ICAO 9303 TD1 (3 × 30 characters, ID cards), TD2
+ * (2 × 36) or TD3 (2 × 44, passports); only A–Z, 0–9 and the filler '<' (ICAO 9303-3 §4.3).
+ */
+const mrzLines = z
+  .array(z.string().regex(/^[A-Z0-9<]{30,44}$/, 'must be an MRZ line'))
+  .min(2)
+  .max(3);
+/** ICAO 9303-11 §9.7.3: the card access number printed on the card, 6 digits. */
+const cardAccessNumber = z.string().regex(/^\d{6}$/, 'must be 6 digits');
+const readerName = z.string().min(1).max(200);
 
 export const calls = {
   'app.info': call<AppInfo>()(none, 'Application version, runtime and data folder.'),
@@ -191,6 +206,31 @@ export const calls = {
     z.object({ version: semanticVersion }).strict(),
     'Update driver: the maintenance window is open with a verified update; ask the person at the workstation.',
   ),
+  'card.readers': call<CardReadersView>()(
+    none,
+    'The card readers attached to this workstation and whether each holds a card; card.inserted and card.removed follow.',
+  ),
+  'card.checkAccess': call<CardAccessCheck>()(
+    z
+      .object({
+        mrz: z.array(z.string().max(64)).max(4).optional(),
+        can: z.string().max(16).optional(),
+      })
+      .strict()
+      .refine((key) => (key.mrz === undefined) !== (key.can === undefined), 'give either mrz or can'),
+    'Check a typed MRZ (line lengths, characters, check digits) or CAN before reading the card; reads nothing.',
+  ),
+  'card.read': call<CardReadResult>()(
+    z
+      .object({ reader: readerName.optional(), mrz: mrzLines.optional(), can: cardAccessNumber.optional() })
+      .strict()
+      .refine((key) => (key.mrz === undefined) !== (key.can === undefined), 'give either mrz or can'),
+    'Read the identity document in a reader (card.progress follows the read) and find its holder in the local record.',
+  ),
+  'card.readMrz': call<CardReadResult>()(
+    z.object({ mrz: mrzLines }).strict(),
+    'Identify from the MRZ alone, without the chip (nothing can be verified), and find the holder in the local record.',
+  ),
 } as const satisfies Record<CallName, CallSpec<z.ZodType, unknown>>;
 
 export type Calls = typeof calls;
@@ -214,6 +254,12 @@ export const events = {
   }),
   'card.inserted': z.object({ reader: z.string() }),
   'card.removed': z.object({ reader: z.string() }),
+  'card.progress': z.object({
+    step: z.enum(['connecting', 'access', 'reading', 'verifying', 'done']),
+    file: z.string().optional(),
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative().nullable(),
+  }),
   'update.changed': z.object({ state: z.enum(updateStates), version: z.string().nullable() }),
 } as const satisfies Record<EventName, z.ZodType>;
 

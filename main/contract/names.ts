@@ -15,6 +15,10 @@ export const callNames = [
   'patients.openChart',
   'update.status',
   'update.respondToInstall',
+  'card.readers',
+  'card.checkAccess',
+  'card.read',
+  'card.readMrz',
 ] as const;
 export type RendererCallName = (typeof callNames)[number];
 
@@ -47,6 +51,7 @@ export const eventNames = [
   'sync.progress',
   'card.inserted',
   'card.removed',
+  'card.progress',
   'update.changed',
 ] as const;
 export type EventName = (typeof eventNames)[number];

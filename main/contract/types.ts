@@ -1,6 +1,7 @@
 /** Result types of contract calls. Plain data: they cross IPC by structured clone. */
 
 export * from './update-types';
+export * from './card-types';
 
 export const languages = ['fr', 'ar', 'en'] as const;
 export type Language = (typeof languages)[number];

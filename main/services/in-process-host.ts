@@ -3,7 +3,13 @@ import type { Keychain } from '../../native/keychain/keychain';
 import type { Envelope } from '../contract/errors';
 import { ContractServer } from './contract-server';
 import type { EventListener, ServiceHost } from './service-host';
-import { createHandlers, createServices, type ServiceEnvironment, type Services } from './services';
+import {
+  closeServices,
+  createHandlers,
+  createServices,
+  type ServiceEnvironment,
+  type Services,
+} from './services';
 
 export class InProcessHost implements ServiceHost {
   private readonly listeners = new Set<EventListener>();
@@ -30,6 +36,6 @@ export class InProcessHost implements ServiceHost {
 
   async close(): Promise<void> {
     this.listeners.clear();
-    await this.services.record.close();
+    await closeServices(this.services);
   }
 }

@@ -2,12 +2,15 @@
  * The services behind the contract, built from an environment. The same composition runs in the
  * services worker (the app and the harness) and in-process (the CLI and unit tests).
  */
+import { pathToFileURL } from 'node:url';
 import { threadId, isMainThread } from 'node:worker_threads';
 import type { Keychain } from '../../native/keychain/keychain';
 import type { AppInfo } from '../contract/types';
 import type { EventName, EventPayload } from '../contract/contract';
 import { ConfigStore } from '../config/config-store';
 import { dataLayout, type DataLayout } from '../config/paths';
+import { CardService, checkAccessKey, type CardDevices } from '../card/card-service';
+import { cscaTrustDir, readIdentityDocument } from '../card/read-document';
 import { buildHealthReport } from '../health/health-report';
 import { RecordService } from '../record/record-service';
 import { seedDemoRecord } from '../record/demo-seed';
@@ -24,6 +27,14 @@ export interface ServiceEnvironment {
   electronVersion: string | null;
   /** Tests only: a fixed moment for every clock of the services (ISO 8601), so screenshots stay stable. */
   fixedNow?: string;
+  /**
+   * Tests only (the e2e harness): a simulated card reader instead of PC/SC. `module` is a module
+   * file (test/card/harness-card.ts, built by test/e2e/global-setup.ts) exporting
+   * `createCardDevices(controlFile)` (its readers, and optionally its own read and trust folder).
+   * A path, not an object: the services run in a worker thread, and the environment crosses by
+   * structured clone.
+   */
+  cardSimulator?: { module: string; controlFile: string };
 }
 
 export function serviceClock(env: ServiceEnvironment): () => Date {
@@ -39,25 +50,71 @@ export interface Services {
   setup: WorkstationSetup;
   record: RecordService;
   update: UpdateService;
+  card: CardService;
 }
 
-export function createServices(env: ServiceEnvironment, keychain: Keychain): Services {
+/**
+ * PC/SC (native/card/pcsc-transport.ts, over pcscd or WinSCard), loaded on first use so that the
+ * services start, and the CLI runs, where the PC/SC library is absent.
+ */
+async function openPcscReaders(): Promise<CardDevices['readers']> {
+  const { PcscCardReaders } = await import('../../native/card/pcsc-transport');
+  return new PcscCardReaders();
+}
+
+/** A simulator gives its readers; its own read and trust folder are optional. */
+type SimulatedCardDevices = Partial<CardDevices> & Pick<CardDevices, 'readers'>;
+
+interface CardSimulatorModule {
+  createCardDevices(controlFile: string): SimulatedCardDevices | Promise<SimulatedCardDevices>;
+}
+
+/** The card readers of this environment: PC/SC, or in the e2e harness a simulated one. */
+async function cardDevices(env: ServiceEnvironment): Promise<CardDevices> {
+  const simulator = env.cardSimulator;
+  if (!simulator) return { readers: await openPcscReaders(), readIdentityDocument };
+  const loaded = (await import(pathToFileURL(simulator.module).href)) as Partial<CardSimulatorModule> & {
+    default?: Partial<CardSimulatorModule>;
+  };
+  // A CommonJS module's exports may arrive as its default export only.
+  const module = typeof loaded.createCardDevices === 'function' ? loaded : (loaded.default ?? {});
+  if (typeof module.createCardDevices !== 'function')
+    throw new TabibError('CARD_READER_FAILED', `${simulator.module} exports no createCardDevices`);
+  const devices = await module.createCardDevices(simulator.controlFile);
+  return {
+    readers: devices.readers,
+    readIdentityDocument: devices.readIdentityDocument ?? readIdentityDocument,
+    ...(devices.trustDir ? { trustDir: devices.trustDir } : {}),
+  };
+}
+
+export interface ServiceDevices {
+  /** Unit tests: the card readers (and read) to use instead of the environment's. */
+  cardDevices?: () => Promise<CardDevices>;
+}
+
+export function createServices(
+  env: ServiceEnvironment,
+  keychain: Keychain,
+  devices: ServiceDevices = {},
+): Services {
   const layout = dataLayout(env.dataDir);
   const config = new ConfigStore(layout.userConfig, env.machineConfigPath);
   const clock = serviceClock(env);
+  const record = new RecordService({
+    layout,
+    config,
+    keychain,
+    resourcesDir: env.resourcesDir,
+    clock,
+  });
   return {
     env,
     layout,
     config,
     keychain,
     setup: new WorkstationSetup(config, keychain, layout.credentials),
-    record: new RecordService({
-      layout,
-      config,
-      keychain,
-      resourcesDir: env.resourcesDir,
-      clock,
-    }),
+    record,
     update: new UpdateService({
       config,
       dataDir: env.dataDir,
@@ -66,7 +123,19 @@ export function createServices(env: ServiceEnvironment, keychain: Keychain): Ser
       installationIdPath: layout.installationId,
       clock,
     }),
+    card: new CardService({
+      devices: devices.cardDevices ?? (() => cardDevices(env)),
+      openRecord: () => record.open(),
+      resourcesDir: env.resourcesDir,
+      trustDir: cscaTrustDir(env.resourcesDir),
+    }),
   };
+}
+
+/** Stops what the services hold open: the card readers' monitor (PC/SC), then the record. */
+export async function closeServices(services: Services): Promise<void> {
+  await services.card.close().catch(() => undefined);
+  await services.record.close();
 }
 
 export function appInfo(services: Services): AppInfo {
@@ -91,6 +160,7 @@ export type EventSink = <N extends EventName>(name: N, payload: EventPayload<N>)
 
 export function createHandlers(services: Services, emit: EventSink): Handlers {
   services.update.onChanged((change) => emit('update.changed', change));
+  services.card.onEvent((event) => emit(event.name, event.payload));
   const seedProgress = (done: number, total: number) => emit('record.seedProgress', { done, total });
   return {
     'app.info': () => appInfo(services),
@@ -141,5 +211,9 @@ export function createHandlers(services: Services, emit: EventSink): Handlers {
     'update.reportFailure': (failure) => services.update.reportFailure(failure),
     'update.verifyDownload': (download) => services.update.verifyDownload(download),
     'update.offerInstall': (offer) => services.update.offerInstall(offer),
+    'card.readers': () => services.card.readers(),
+    'card.checkAccess': (key) => checkAccessKey(key),
+    'card.read': (request) => services.card.read(request),
+    'card.readMrz': ({ mrz }) => services.card.readMrz(mrz),
   };
 }

@@ -10,7 +10,7 @@ import { dataLayout } from '../config/paths';
 import type { Envelope } from '../contract/errors';
 import { TabibError } from '../errors';
 import { ContractServer } from './contract-server';
-import { createHandlers, createServices } from './services';
+import { closeServices, createHandlers, createServices } from './services';
 import type { HostToWorker, KeychainMethod, WorkerInit, WorkerToHost } from './worker-protocol';
 
 if (!parentPort) throw new Error('worker.ts must run as a worker thread');
@@ -65,7 +65,7 @@ port.on('message', (message: HostToWorker) => {
   } else if (message.type === 'capability-result') {
     remoteKeychain?.settle(message.id, message.result);
   } else if (message.type === 'shutdown') {
-    void services.record.close().finally(() => post({ type: 'closed' }));
+    void closeServices(services).finally(() => post({ type: 'closed' }));
   }
 });
 

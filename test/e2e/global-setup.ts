@@ -1,10 +1,38 @@
-/** Builds the app once (renderer, preload, main and the services worker) before the e2e tests. */
+/**
+ * Builds the app once (renderer, preload, main and the services worker) before the e2e tests, and
+ * the simulated card reader the harness binds into the services worker (test/card/harness-card.ts).
+ */
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build as bundle } from 'esbuild';
 import { build } from 'electron-vite';
+import { HARNESS_CARD_MODULE, HARNESS_CARD_SOURCE } from '../card/harness-card-control';
 
 export default async function setup(): Promise<void> {
   if (!existsSync('/usr/bin/chromium')) {
     throw new Error('Debian Chromium is missing: apt-get install -y chromium (see .ci/run)');
   }
   await build({ configFile: 'electron.vite.config.ts', logLevel: 'warn' });
+  // The built worker is JavaScript: it imports the reader as a module. Packages stay external
+  // (resolved from node_modules, as the worker's own); the repository's sources are bundled in.
+  // CommonJS, because there imports run in source order: the fixtures' Reflect metadata shim
+  // must run before @peculiar/x509 loads (ES module imports would all run first). CommonJS has
+  // no import.meta: the sources' uses (resolving packages, the fixtures' face images) get the
+  // fixtures folder, which serves them all.
+  const fixtures = join(dirname(HARNESS_CARD_SOURCE), 'fixtures');
+  await bundle({
+    entryPoints: [HARNESS_CARD_SOURCE],
+    outfile: HARNESS_CARD_MODULE,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    define: {
+      'import.meta.dirname': JSON.stringify(fixtures),
+      'import.meta.url': JSON.stringify(pathToFileURL(join(fixtures, 'documents.ts')).href),
+    },
+    logLevel: 'error',
+  });
 }

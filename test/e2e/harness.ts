@@ -4,10 +4,17 @@
  * differs from Electron: playwright's exposeBinding instead of IPC, and the same bridge builder.
  */
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import {
+  documentFactsFile,
+  HARNESS_CARD_MODULE,
+  type HarnessCard,
+  type HarnessCardControl,
+  type HarnessDocumentFacts,
+} from '../card/harness-card-control';
 import { buildTabibBridge } from '../../main/contract/bridge';
 import { callNames, eventNames } from '../../main/contract/names';
 import type { ConfigFile } from '../../main/config/schema';
@@ -55,12 +62,24 @@ export async function launchHarnessBrowser(): Promise<HarnessBrowser> {
   };
 }
 
+/** The simulated card reader bound into the workstation's services (test/card/harness-card.ts). */
+export interface HarnessCardReader {
+  /** Puts a card in the reader (taking out the one there): the services see card.inserted. */
+  insert(card: HarnessCard): void;
+  /** Takes the card out: card.removed. */
+  remove(): void;
+  /** What is printed on the card in the reader (its MRZ, CAN, holder), once the reader has personalised it. */
+  document(): Promise<HarnessDocumentFacts>;
+}
+
 export interface Workstation {
   page: Page;
   context: BrowserContext;
   host: WorkerHost;
   dataDir: string;
   userConfigPath: string;
+  /** The simulated card reader, when the workstation was opened with `cardReader: true`. */
+  cardReader: HarnessCardReader | null;
   /** Messages the page logged at error level, and CSP violations: a test expects none. */
   pageErrors: string[];
   open(): Promise<void>;
@@ -70,6 +89,22 @@ export interface Workstation {
 export interface WorkstationOptions {
   userConfig?: ConfigFile;
   machineConfig?: ConfigFile;
+  /** Binds a simulated card reader (empty at first) into the services instead of PC/SC. */
+  cardReader?: boolean;
+}
+
+/** Waits for the simulated reader to describe the card in it (test/card/harness-card.ts). */
+async function documentFacts(controlFile: string, timeoutMs = 15_000): Promise<HarnessDocumentFacts> {
+  const deadline = Date.now() + timeoutMs;
+  const inReader = JSON.stringify((JSON.parse(readFileSync(controlFile, 'utf8')) as HarnessCardControl).card);
+  while (Date.now() < deadline) {
+    if (existsSync(documentFactsFile(controlFile))) {
+      const facts = JSON.parse(readFileSync(documentFactsFile(controlFile), 'utf8')) as HarnessDocumentFacts;
+      if (JSON.stringify(facts.card) === inReader) return facts;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('The simulated reader did not describe its card in time');
 }
 
 export async function openWorkstation(
@@ -90,6 +125,14 @@ export async function openWorkstation(
     }
   }
 
+  const cardControl = join(root, 'card-reader.json');
+  // Written whole, then renamed: the reader, polling, never sees half a file.
+  const writeCard = (card: HarnessCard | null) => {
+    writeFileSync(`${cardControl}.next`, JSON.stringify({ card } satisfies HarnessCardControl));
+    renameSync(`${cardControl}.next`, cardControl);
+  };
+  if (options.cardReader) writeCard(null);
+
   const host = new WorkerHost({
     entry: join(repository, 'out', 'main', 'worker.js'),
     env: {
@@ -99,6 +142,9 @@ export async function openWorkstation(
       appVersion: '0.0.0-e2e',
       electronVersion: null,
       fixedNow: FIXED_NOW.toISOString(),
+      ...(options.cardReader
+        ? { cardSimulator: { module: HARNESS_CARD_MODULE, controlFile: cardControl } }
+        : {}),
     },
   });
 
@@ -156,6 +202,9 @@ export async function openWorkstation(
     host,
     dataDir,
     userConfigPath,
+    cardReader: options.cardReader
+      ? { insert: writeCard, remove: () => writeCard(null), document: () => documentFacts(cardControl) }
+      : null,
     pageErrors,
     async open() {
       await page.goto(harness.server.url);

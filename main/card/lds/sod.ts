@@ -61,7 +61,7 @@ export function octets(value: OctetStringLike): Uint8Array {
 /** A CMS ContentInfo holding SignedData (EF.SOD's content, an ICAO master list). */
 export function parseSignedData(der: Uint8Array, what: string): pkijs.SignedData {
   try {
-    const contentInfo = pkijs.ContentInfo.fromBER(der);
+    const contentInfo = pkijs.ContentInfo.fromBER(new Uint8Array(der));
     if (contentInfo.contentType !== SIGNED_DATA_OID) throw protocolError(`${what} is not CMS SignedData`);
     return new pkijs.SignedData({ schema: contentInfo.content });
   } catch (error) {

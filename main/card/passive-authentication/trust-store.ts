@@ -36,7 +36,7 @@ export const CSCA_MASTER_LIST_OID = '2.23.136.1.1.2';
 const CERTIFICATE_EXTENSIONS = new Set(['.pem', '.crt', '.cer', '.der']);
 
 function parseCertificate(der: Uint8Array): pkijs.Certificate {
-  return pkijs.Certificate.fromBER(der);
+  return pkijs.Certificate.fromBER(new Uint8Array(der));
 }
 
 function anchor(certificate: pkijs.Certificate, source: string): TrustAnchor {

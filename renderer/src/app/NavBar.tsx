@@ -2,7 +2,13 @@ import { Kbd, NavLink, Stack } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { sectionIcons, sections, type Section } from './sections';
 
-export function NavBar({ active, onSelect }: { active: Section; onSelect: (section: Section) => void }) {
+export function NavBar({
+  active,
+  onSelect,
+}: {
+  active: Section | null;
+  onSelect: (section: Section) => void;
+}) {
   const { t } = useTranslation();
   return (
     <Stack gap={4} p="sm" component="nav" aria-label={t('nav.label')} data-testid="side-nav">

@@ -1,9 +1,10 @@
-import { Badge, Group, Stack, Text, Title } from '@mantine/core';
-import { IconBuildingHospital, IconCloudOff, IconRefresh, IconUser } from '@tabler/icons-react';
+import { Badge, Button, Group, Kbd, Stack, Text, Title } from '@mantine/core';
+import { IconBuildingHospital, IconCloudOff, IconId, IconRefresh, IconUser } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { formatDate } from '../i18n/format';
 import { useConfig } from './config-context';
 import { LanguageSwitch } from './LanguageSwitch';
+import { CARD_SHORTCUT } from './sections';
 
 function Labelled({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -16,7 +17,7 @@ function Labelled({ label, children }: { label: string; children: React.ReactNod
   );
 }
 
-export function TopBar() {
+export function TopBar({ cardActive, onReadCard }: { cardActive: boolean; onReadCard: () => void }) {
   const { t } = useTranslation();
   const { config } = useConfig();
   const demo = config.mode === 'demo';
@@ -42,6 +43,18 @@ export function TopBar() {
         </Labelled>
       </Group>
       <Group gap="lg" wrap="nowrap">
+        <Button
+          variant={cardActive ? 'filled' : 'light'}
+          leftSection={<IconId size={18} aria-hidden />}
+          rightSection={<Kbd size="xs">{CARD_SHORTCUT}</Kbd>}
+          aria-keyshortcuts={CARD_SHORTCUT}
+          aria-pressed={cardActive}
+          onClick={onReadCard}
+          style={{ flexShrink: 0 }}
+          data-testid="topbar-read-card"
+        >
+          {t('topbar.readCard')}
+        </Button>
         <Labelled label={t('topbar.today')}>
           <Text size="sm" data-testid="today">
             {formatDate(new Date(), config.language, config.country)}

@@ -9,3 +9,7 @@ export const sectionIcons: Record<Section, Icon> = {
   appointments: IconCalendarEvent,
   administration: IconSettings,
 };
+
+/** The card reading screen: reached from the top bar or its key, from anywhere; not a section of the list. */
+export type Screen = Section | 'card';
+export const CARD_SHORTCUT = 'F2';
