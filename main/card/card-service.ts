@@ -28,7 +28,7 @@ import type {
   CardReadReport,
   ReadIdentityDocument,
 } from './card-identity';
-import type { CardReaders, CardTransport, ReaderEvent } from './card-transport';
+import type { CardReaders, CardTransport, MrzScanner, ReaderEvent } from './card-transport';
 import { ISSUING_STATES, parseCan, parseMrz } from './mrz';
 import { identityReportFromMrz } from './read-document';
 
@@ -36,6 +36,8 @@ import { identityReportFromMrz } from './read-document';
 export interface CardDevices {
   readers: CardReaders;
   readIdentityDocument: ReadIdentityDocument;
+  /** The OCR document scanner the administrator configured (HID), if any and if it opened. */
+  scanner?: MrzScanner | null;
   /** The CSCA folder these readers' documents are checked against, if not the workstation's (tests). */
   trustDir?: string;
 }
@@ -43,7 +45,12 @@ export interface CardDevices {
 export type CardEvent =
   | { name: 'card.inserted'; payload: { reader: string } }
   | { name: 'card.removed'; payload: { reader: string } }
-  | { name: 'card.progress'; payload: CardReadProgress };
+  | { name: 'card.progress'; payload: CardReadProgress }
+  | { name: 'card.mrzScanned'; payload: MrzScannedPayload };
+
+/** A document through the HID scanner: its MRZ lines, or why there are none. */
+export type MrzScannedPayload =
+  { mrz: string[]; problem: null } | { mrz: null; problem: 'unreadable' | 'scannerFailed' };
 
 export interface CardServiceOptions {
   /** Opens the readers on first use; a failure is not remembered, the next call tries again. */
@@ -363,20 +370,38 @@ export class CardService {
     return this.devices;
   }
 
-  /** Follows insertions and removals from the first time the readers are listed on. */
-  private watch(readers: CardReaders): void {
+  /**
+   * Follows insertions and removals, and the document scanner, from the first time the readers are
+   * listed on. A scanned MRZ goes to the screen as it is; the screen checks and reads it like a
+   * typed one (card.checkAccess, card.read).
+   */
+  private watch(devices: CardDevices): void {
     if (this.unwatch) return;
-    this.unwatch = readers.watch((event: ReaderEvent) => {
+    const unwatchReaders = devices.readers.watch((event: ReaderEvent) => {
       if (event.type === 'card-inserted')
         this.emit({ name: 'card.inserted', payload: { reader: event.reader } });
       else if (event.type === 'card-removed')
         this.emit({ name: 'card.removed', payload: { reader: event.reader } });
     });
+    const unwatchScanner = devices.scanner?.watch((event) => {
+      if (event.type === 'mrz')
+        this.emit({ name: 'card.mrzScanned', payload: { mrz: event.lines, problem: null } });
+      else
+        this.emit({
+          name: 'card.mrzScanned',
+          payload: { mrz: null, problem: event.type === 'error' ? 'scannerFailed' : 'unreadable' },
+        });
+    });
+    this.unwatch = () => {
+      unwatchReaders();
+      unwatchScanner?.();
+    };
   }
 
   async readers(): Promise<CardReadersView> {
-    const { readers } = await this.open();
-    this.watch(readers);
+    const devices = await this.open();
+    const { readers } = devices;
+    this.watch(devices);
     try {
       const list = await readers.list();
       return { readers: list.map((reader) => ({ name: reader.name, cardPresent: reader.cardPresent })) };
@@ -407,7 +432,7 @@ export class CardService {
     }
     const access: CardAccessKey = check.mrz ? { mrz: check.mrz } : { can: check.can ?? '' };
     const devices = await this.open();
-    this.watch(devices.readers);
+    this.watch(devices);
     const progress = (payload: CardReadProgress) =>
       this.emit({
         name: 'card.progress',
@@ -458,6 +483,8 @@ export class CardService {
     this.unwatch = null;
     const devices = this.devices;
     this.devices = null;
-    if (devices) await (await devices.catch(() => null))?.readers.close();
+    const opened = devices ? await devices.catch(() => null) : null;
+    await opened?.scanner?.close().catch(() => undefined);
+    await opened?.readers.close();
   }
 }

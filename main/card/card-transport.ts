@@ -51,3 +51,16 @@ export interface CardReaders {
   /** Stops watching and releases the PC/SC context. */
   close(): Promise<void>;
 }
+
+/** What an MRZ document scanner reports (native/card/hid-mrz-scanner.ts over node-hid). */
+export type MrzScanEvent =
+  | { type: 'mrz'; format: 'TD1' | 'TD2' | 'TD3'; lines: string[] }
+  /** A document went through but its MRZ could not be read whole. */
+  | { type: 'unreadable'; reason: 'incomplete' | 'no-mrz' }
+  /** The scanner failed or was unplugged; it is closed. */
+  | { type: 'error'; error: Error };
+
+export interface MrzScanner {
+  watch(listener: (event: MrzScanEvent) => void): () => void;
+  close(): Promise<void>;
+}

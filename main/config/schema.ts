@@ -33,6 +33,26 @@ const updatePolicy = z
   })
   .strict();
 
+/**
+ * An OCR document scanner in its vendor HID-data mode (native/card/hid-mrz-scanner.ts): which
+ * device, and how its reports frame the MRZ text (see the scanner's manual).
+ */
+const mrzScanner = z
+  .object({
+    vendorId: z.number().int().min(0).max(0xffff),
+    productId: z.number().int().min(0).max(0xffff),
+    /** node-hid's device path, where several identical scanners are attached. */
+    path: z.string().min(1).optional(),
+    framing: z
+      .object({
+        reportId: z.number().int().min(0).max(255).nullable(),
+        payload: z.enum(['length-byte', 'nul-padded']),
+        endOfDocument: z.array(z.number().int().min(0).max(255)).max(4).optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
 export const configFileSchema = z
   .object({
     mode: z.enum(['unconfigured', 'demo', 'national']).optional(),
@@ -48,6 +68,7 @@ export const configFileSchema = z
     /** Allow the record to open when the OS keychain is only Electron's 'basic_text' fallback. */
     allowWeakKeychain: z.boolean().optional(),
     update: updatePolicy.nullable().optional(),
+    mrzScanner: mrzScanner.nullable().optional(),
   })
   .strict();
 
@@ -63,6 +84,7 @@ export const configDefaults = {
   idleLockMinutes: 5,
   allowWeakKeychain: false,
   update: null,
+  mrzScanner: null,
 } as const satisfies Required<ConfigFile>;
 
 export type EffectiveConfig = {

@@ -254,6 +254,11 @@ export const events = {
   }),
   'card.inserted': z.object({ reader: z.string() }),
   'card.removed': z.object({ reader: z.string() }),
+  /** A document through the configured HID scanner: its MRZ lines, or why there are none. */
+  'card.mrzScanned': z.union([
+    z.object({ mrz: z.array(z.string()), problem: z.null() }),
+    z.object({ mrz: z.null(), problem: z.enum(['unreadable', 'scannerFailed']) }),
+  ]),
   'card.progress': z.object({
     step: z.enum(['connecting', 'access', 'reading', 'verifying', 'done']),
     file: z.string().optional(),

@@ -52,6 +52,7 @@ export const eventNames = [
   'card.inserted',
   'card.removed',
   'card.progress',
+  'card.mrzScanned',
   'update.changed',
 ] as const;
 export type EventName = (typeof eventNames)[number];

@@ -10,6 +10,7 @@ import type { EventName, EventPayload } from '../contract/contract';
 import { ConfigStore } from '../config/config-store';
 import { dataLayout, type DataLayout } from '../config/paths';
 import { CardService, checkAccessKey, type CardDevices } from '../card/card-service';
+import type { MrzScanner } from '../card/card-transport';
 import { cscaTrustDir, readIdentityDocument } from '../card/read-document';
 import { buildHealthReport } from '../health/health-report';
 import { RecordService } from '../record/record-service';
@@ -69,10 +70,27 @@ interface CardSimulatorModule {
   createCardDevices(controlFile: string): SimulatedCardDevices | Promise<SimulatedCardDevices>;
 }
 
-/** The card readers of this environment: PC/SC, or in the e2e harness a simulated one. */
-async function cardDevices(env: ServiceEnvironment): Promise<CardDevices> {
+/**
+ * The MRZ document scanner the administrator configured (machine configuration `mrzScanner`),
+ * opened over node-hid. A scanner that is unplugged or cannot be opened leaves the card reader
+ * working: the MRZ can still be scanned by a keyboard-wedge scanner or typed.
+ */
+async function openConfiguredScanner(config: ConfigStore): Promise<MrzScanner | null> {
+  const scanner = config.effective().mrzScanner;
+  if (!scanner) return null;
+  const { openHidMrzScanner } = await import('../../native/card/hid-mrz-scanner');
+  return openHidMrzScanner(scanner).catch(() => null);
+}
+
+/** The card readers of this environment: PC/SC (and the HID scanner), or in the e2e harness a simulated one. */
+async function cardDevices(env: ServiceEnvironment, config: ConfigStore): Promise<CardDevices> {
   const simulator = env.cardSimulator;
-  if (!simulator) return { readers: await openPcscReaders(), readIdentityDocument };
+  if (!simulator)
+    return {
+      readers: await openPcscReaders(),
+      readIdentityDocument,
+      scanner: await openConfiguredScanner(config),
+    };
   const loaded = (await import(pathToFileURL(simulator.module).href)) as Partial<CardSimulatorModule> & {
     default?: Partial<CardSimulatorModule>;
   };
@@ -124,7 +142,7 @@ export function createServices(
       clock,
     }),
     card: new CardService({
-      devices: devices.cardDevices ?? (() => cardDevices(env)),
+      devices: devices.cardDevices ?? (() => cardDevices(env, config)),
       openRecord: () => record.open(),
       resourcesDir: env.resourcesDir,
       trustDir: cscaTrustDir(env.resourcesDir),

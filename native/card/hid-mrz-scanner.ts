@@ -21,6 +21,7 @@
  * The MRZ is only shaped here, not validated: check digits belong to main/card/ (MRZ_INVALID).
  * Nothing here logs; MRZ text is never put in an error.
  */
+import type { MrzScanner } from '../../main/card/card-transport';
 import { TabibError } from '../../main/errors';
 
 /** The part of a node-hid device this adapter uses; tests feed recorded reports through it. */
@@ -121,7 +122,7 @@ export class MrzReportDecoder {
 }
 
 /** A scanner: a device and a decoder; listeners get every event. */
-export class HidMrzScanner {
+export class HidMrzScanner implements MrzScanner {
   private readonly decoder: MrzReportDecoder;
   private readonly listeners = new Set<(event: MrzScannerEvent) => void>();
   private closed = false;

@@ -22,7 +22,9 @@ import { ContractServer } from '../../main/services/contract-server';
 import { createHandlers, createServices, type Services } from '../../main/services/services';
 import { KeyFileKeychain } from '../../native/keychain/key-file-keychain';
 import { doctor, patient, recordFixture, resourcesDir, type RecordFixture } from '../record/record-fixture';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { HidMrzScanner, type HidDeviceLike, type HidReportFraming } from '../../native/card/hid-mrz-scanner';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -492,6 +494,62 @@ describe('reader events', () => {
     readers.send({ type: 'card-removed', reader: 'R' });
     expect(events).toHaveLength(2);
     expect(readers.log).toContain('readers closed');
+  });
+});
+
+describe('the document scanner (HID)', () => {
+  /** A scanner's recorded reports (test/card/transport/fixtures), replayed into the real adapter. */
+  class RecordedScannerDevice extends EventEmitter implements HidDeviceLike {
+    closed = 0;
+    close(): void {
+      this.closed += 1;
+    }
+    replay(name: string): HidReportFraming {
+      const recorded = JSON.parse(
+        readFileSync(join(import.meta.dirname, '..', 'card', 'transport', 'fixtures', name), 'utf8'),
+      ) as { framing: HidReportFraming; sequence: ({ report: string } | { error: string })[] };
+      for (const step of recorded.sequence) {
+        if ('report' in step) this.emit('data', Buffer.from(step.report.replace(/\s/g, ''), 'hex'));
+        else this.emit('error', new Error(step.error));
+      }
+      return recorded.framing;
+    }
+  }
+
+  it('sends each scanned MRZ to the screen, says when a scan was unreadable or the scanner stopped, and closes it', async () => {
+    const device = new RecordedScannerDevice();
+    const framing = { reportId: 2, payload: 'length-byte' } as const;
+    const scanner = new HidMrzScanner(device, framing);
+    const service = new CardService({
+      devices: () =>
+        Promise.resolve({
+          readers: noCardReaders,
+          readIdentityDocument: () => Promise.reject(new Error('no read')),
+          scanner,
+        }),
+      openRecord: () => Promise.reject(new Error('no record')),
+      resourcesDir,
+      trustDir: '/trust',
+    });
+    const events: CardEvent[] = [];
+    service.onEvent((event) => events.push(event));
+    await service.readers();
+    expect(device.replay('hid-pos-noise-unplug.json')).toEqual(framing);
+    expect(events.map((event) => event.name)).toEqual([
+      'card.mrzScanned',
+      'card.mrzScanned',
+      'card.mrzScanned',
+    ]);
+    expect(events.map((event) => event.payload)).toEqual([
+      { mrz: null, problem: 'unreadable' },
+      {
+        mrz: ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'],
+        problem: null,
+      },
+      { mrz: null, problem: 'scannerFailed' },
+    ]);
+    await service.close();
+    expect(device.closed).toBe(1);
   });
 });
 

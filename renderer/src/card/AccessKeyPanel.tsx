@@ -3,7 +3,7 @@ import { IconId, IconScan } from '@tabler/icons-react';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CardAccessCheck } from '../../../main/contract/types';
-import { invoke } from '../tabib-client';
+import { invoke, subscribe } from '../tabib-client';
 import { KeyboardWedgeDetector } from '../../../main/card/keyboard-wedge';
 
 /** The key that opens the chip, as card.read takes it. */
@@ -96,6 +96,23 @@ export function AccessKeyPanel({ active, busy, onKey }: AccessKeyPanelProps) {
     );
   };
 
+  // The administrator's HID document scanner (card.mrzScanned): a scan lands in the MRZ field.
+  const [scannerProblem, setScannerProblem] = useState<'unreadable' | 'scannerFailed' | null>(null);
+  const takeScanRef = useRef(takeScan);
+  useEffect(() => {
+    takeScanRef.current = takeScan;
+  });
+  useEffect(() => {
+    if (!active || busy) return;
+    return subscribe('card.mrzScanned', (scan) => {
+      setScannerProblem(scan.problem);
+      if (scan.mrz) {
+        setTab('mrz');
+        takeScanRef.current(scan.mrz);
+      }
+    });
+  }, [active, busy]);
+
   const submit = () => {
     if (!check?.valid || busy) return;
     if (check.mrz) onKey({ mrz: check.mrz }, false);
@@ -161,6 +178,11 @@ export function AccessKeyPanel({ active, busy, onKey }: AccessKeyPanelProps) {
               data-testid="card-mrz-input"
             />
             <Problems check={check} testId="card-mrz-problems" />
+            {scannerProblem && (
+              <Text size="sm" c="red.8" role="alert" data-testid="card-scanner-problem">
+                {t(`card.access.scanner.${scannerProblem}`)}
+              </Text>
+            )}
           </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="can">
