@@ -65,7 +65,7 @@ export const healthReasons = {
   keychain: ['protected', 'weakAllowed', 'weakRefused', 'unavailable'],
   database: ['notCreated', 'present', 'open', 'keyMismatch', 'keychainWeak', 'unreadable'],
   nationalService: ['unknown', 'notConfigured', 'unreachable', 'notR4', 'reachable'],
-  cardReaders: ['osService', 'pcscdNotRunning', 'pcscdRunning'],
+  cardReaders: ['osService', 'pcscdNotRunning', 'pcscdRunning', 'noReader', 'readersFound'],
 } as const satisfies Record<HealthCheckId, readonly string[]>;
 
 export type HealthCheck = {

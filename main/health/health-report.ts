@@ -20,8 +20,13 @@ export interface HealthDependencies {
   keychain: Keychain;
   /** Opens the record (decrypting it) and reports its state; a wrong key shows here. */
   recordStatus?: () => Promise<RecordStatus>;
+  /** The card readers as the card service lists them (PC/SC); absent where there is no card service. */
+  cardReaders?: () => Promise<{ readers: { name: string; cardPresent: boolean }[] }>;
   platform?: NodeJS.Platform;
 }
+
+/** How long the readers' listing may take before the check says it does not answer. */
+const READER_LIST_TIMEOUT_MS = 3000;
 
 function dataFolderCheck(layout: DataLayout): HealthCheck {
   const facts = {
@@ -157,20 +162,44 @@ async function nationalServiceCheck(config: ConfigStore): Promise<HealthCheck> {
   return { id: 'nationalService', status: 'ok', reason: 'reachable', facts };
 }
 
-function cardReadersCheck(platform: NodeJS.Platform): HealthCheck {
-  if (platform === 'win32' || platform === 'darwin') {
-    // Both ship their smart-card service with the OS.
-    return {
-      id: 'cardReaders',
-      status: 'ok',
-      reason: 'osService',
-      facts: { service: platform === 'win32' ? 'SCardSvr' : 'CryptoTokenKit' },
-    };
-  }
-  const socket = PCSCD_SOCKETS.find((path) => existsSync(path)) ?? null;
-  if (!socket)
+/**
+ * The smart-card service, then the readers it sees: a clinic's reader unplugged, or pcscd without
+ * its driver, shows here before a patient is at the desk.
+ */
+async function cardReadersCheck(
+  platform: NodeJS.Platform,
+  listReaders: HealthDependencies['cardReaders'],
+): Promise<HealthCheck> {
+  const service =
+    platform === 'win32' || platform === 'darwin'
+      ? // Both ship their smart-card service with the OS.
+        { service: platform === 'win32' ? 'SCardSvr' : 'CryptoTokenKit', socket: null }
+      : { service: 'pcscd', socket: PCSCD_SOCKETS.find((path) => existsSync(path)) ?? null };
+  if (service.service === 'pcscd' && !service.socket)
     return { id: 'cardReaders', status: 'warning', reason: 'pcscdNotRunning', facts: { socket: null } };
-  return { id: 'cardReaders', status: 'ok', reason: 'pcscdRunning', facts: { socket } };
+  const running = service.service === 'pcscd' ? 'pcscdRunning' : 'osService';
+  if (!listReaders) return { id: 'cardReaders', status: 'ok', reason: running, facts: service };
+  let timer: NodeJS.Timeout | undefined;
+  const listed = await Promise.race([
+    listReaders().then(
+      (view) => view.readers,
+      () => null,
+    ),
+    new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), READER_LIST_TIMEOUT_MS))),
+  ]).finally(() => clearTimeout(timer));
+  if (!listed || listed.length === 0)
+    return { id: 'cardReaders', status: 'warning', reason: 'noReader', facts: { ...service, readers: 0 } };
+  return {
+    id: 'cardReaders',
+    status: 'ok',
+    reason: 'readersFound',
+    facts: {
+      ...service,
+      readers: listed.length,
+      names: listed.map((reader) => reader.name).join(', '),
+      cardsPresent: listed.filter((reader) => reader.cardPresent).length,
+    },
+  };
 }
 
 const rank: Record<HealthStatus, number> = { ok: 0, warning: 1, error: 2 };
@@ -182,7 +211,7 @@ export async function buildHealthReport(deps: HealthDependencies): Promise<Healt
     await keychainCheck(deps.keychain, deps.config),
     await databaseCheck(deps.layout, deps.recordStatus),
     await nationalServiceCheck(deps.config),
-    cardReadersCheck(deps.platform ?? process.platform),
+    await cardReadersCheck(deps.platform ?? process.platform, deps.cardReaders),
   ];
   const status = checks.reduce<HealthStatus>(
     (worst, check) => (rank[check.status] > rank[worst] ? check.status : worst),

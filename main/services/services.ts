@@ -188,6 +188,7 @@ export function createHandlers(services: Services, emit: EventSink): Handlers {
         config: services.config,
         keychain: services.keychain,
         recordStatus: () => services.record.status(),
+        cardReaders: () => services.card.readers(),
       }),
     'config.get': () => services.config.view(),
     'settings.setLanguage': ({ language }) => {
