@@ -1,10 +1,14 @@
 /**
- * BER-TLV as the LDS uses it (ISO/IEC 7816-4 §5.2, ICAO 9303-10 §4.2 and Annex): tags of one to
- * three bytes, definite lengths in short form or long form of up to four length bytes. The chip's
- * files are not trusted input: every length is checked against what is there, and a malformed
- * object is a CARD_PROTOCOL_ERROR, never a read past the end.
+ * BER-TLV as the LDS uses it (ISO/IEC 7816-4 §5.2, ICAO 9303-10 §4.2 and Annex), over the one
+ * BER-TLV codec of main/card/protocol/tlv.ts (the same objects carry APDUs and secure messaging).
+ * The chip's files are not trusted input: every length is checked against what is there, and a
+ * malformed object is a CARD_PROTOCOL_ERROR, never a read past the end.
  */
 import { TabibError } from '../../errors';
+import { concat } from '../protocol/bytes';
+import { parseTlv, tlv, tlvTotalLength } from '../protocol/tlv';
+
+export { tlvTotalLength };
 
 export interface Tlv {
   /** The tag as a number, its bytes big-endian: 0x61, 0x5F1F, 0x7F61. */
@@ -17,49 +21,22 @@ export interface Tlv {
   length: number;
 }
 
-function malformed(message: string, offset: number): TabibError {
-  return new TabibError('CARD_PROTOCOL_ERROR', `Malformed BER-TLV: ${message}`, { offset });
-}
-
 /** Reads one TLV at `offset`. Throws CARD_PROTOCOL_ERROR if it does not fit in `bytes`. */
 export function readTlv(bytes: Uint8Array, offset = 0): Tlv {
-  let position = offset;
-  const byte = (): number => {
-    if (position >= bytes.length) throw malformed('truncated', offset);
-    return bytes[position++] as number;
-  };
-  const first = byte();
-  let tag = first;
-  if ((first & 0x1f) === 0x1f) {
-    // Subsequent tag bytes: b8 set means another follows (ISO/IEC 7816-4 §5.2.2.1); at most three bytes in all.
-    let next: number;
-    let count = 1;
-    do {
-      next = byte();
-      tag = tag * 256 + next;
-      count += 1;
-      if (count > 3) throw malformed('tag longer than three bytes', offset);
-    } while (next & 0x80);
+  let parsed: ReturnType<typeof parseTlv>;
+  try {
+    parsed = parseTlv(bytes, offset);
+  } catch (error) {
+    if (error instanceof TabibError)
+      throw new TabibError(error.code, error.message, { ...(error.details as object), offset });
+    throw error;
   }
-  const constructed = (first & 0x20) !== 0;
-  const lengthByte = byte();
-  let length: number;
-  if (lengthByte < 0x80) length = lengthByte;
-  else if (lengthByte === 0x80) throw malformed('indefinite length is not allowed in the LDS', offset);
-  else {
-    const count = lengthByte & 0x7f;
-    if (count > 4) throw malformed(`length of ${count} bytes`, offset);
-    length = 0;
-    for (let index = 0; index < count; index++) length = length * 256 + byte();
-  }
-  if (position + length > bytes.length)
-    throw malformed(`value of ${length} bytes overruns the data (${bytes.length - position} left)`, offset);
   return {
-    tag,
-    constructed,
-    value: bytes.subarray(position, position + length),
+    tag: parsed.tag,
+    constructed: ((bytes[offset] as number) & 0x20) !== 0,
+    value: parsed.value,
     offset,
-    length: position + length - offset,
+    length: parsed.end - offset,
   };
 }
 
@@ -73,9 +50,9 @@ export function readTlvList(bytes: Uint8Array): Tlv[] {
       offset += 1;
       continue;
     }
-    const tlv = readTlv(bytes, offset);
-    list.push(tlv);
-    offset += tlv.length;
+    const object = readTlv(bytes, offset);
+    list.push(object);
+    offset += object.length;
   }
   return list;
 }
@@ -86,36 +63,14 @@ export function readTlvList(bytes: Uint8Array): Tlv[] {
  */
 export function readFileTlv(bytes: Uint8Array, expectedTag: number, name: string): Tlv {
   if (bytes.length === 0) throw new TabibError('CARD_PROTOCOL_ERROR', `${name} is empty`);
-  const tlv = readTlv(bytes, 0);
-  if (tlv.tag !== expectedTag)
+  const object = readTlv(bytes, 0);
+  if (object.tag !== expectedTag)
     throw new TabibError(
       'CARD_PROTOCOL_ERROR',
-      `${name} starts with tag ${hexTag(tlv.tag)}, expected ${hexTag(expectedTag)}`,
-      { tag: tlv.tag },
+      `${name} starts with tag ${hexTag(object.tag)}, expected ${hexTag(expectedTag)}`,
+      { tag: object.tag },
     );
-  return tlv;
-}
-
-/**
- * The length of a whole file from its first bytes (tag and length), so a reader can read the
- * file in as few APDUs as possible. Null if `head` is too short to tell.
- */
-export function tlvTotalLength(head: Uint8Array): number | null {
-  let position = 1;
-  if (head.length < 2) return null;
-  if (((head[0] as number) & 0x1f) === 0x1f) {
-    while (position < head.length && ((head[position] as number) & 0x80) !== 0) position++;
-    position++;
-  }
-  if (position >= head.length) return null;
-  const lengthByte = head[position++] as number;
-  if (lengthByte < 0x80) return position + lengthByte;
-  const count = lengthByte & 0x7f;
-  if (count === 0 || count > 4) throw malformed('unsupported length form', 0);
-  if (position + count > head.length) return null;
-  let length = 0;
-  for (let index = 0; index < count; index++) length = length * 256 + (head[position + index] as number);
-  return position + count + length;
+  return object;
 }
 
 /** The first child with `tag`, or undefined. */
@@ -134,44 +89,9 @@ export function hexTag(tag: number): string {
   return tag.toString(16).toUpperCase().padStart(2, '0');
 }
 
-function tagBytes(tag: number): number[] {
-  if (!Number.isInteger(tag) || tag < 0 || tag > 0xffffff) throw new RangeError(`tag ${tag} out of range`);
-  const out: number[] = [];
-  let rest = tag;
-  do {
-    out.unshift(rest & 0xff);
-    rest = Math.floor(rest / 256);
-  } while (rest > 0);
-  return out;
-}
-
-function lengthBytes(length: number): number[] {
-  if (length < 0x80) return [length];
-  const out: number[] = [];
-  let rest = length;
-  while (rest > 0) {
-    out.unshift(rest & 0xff);
-    rest = Math.floor(rest / 256);
-  }
-  return [0x80 | out.length, ...out];
-}
-
 /** Encodes one TLV (DER length: shortest form). `value` may be several already-encoded children. */
 export function encodeTlv(tag: number, ...value: Uint8Array[]): Uint8Array {
-  const body = concatBytes(...value);
-  const head = [...tagBytes(tag), ...lengthBytes(body.length)];
-  const out = new Uint8Array(head.length + body.length);
-  out.set(head, 0);
-  out.set(body, head.length);
-  return out;
+  return tlv(tag, ...value);
 }
 
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
+export const concatBytes = concat;

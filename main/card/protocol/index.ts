@@ -5,7 +5,7 @@
 export { openSecureSession, EMRTD_AID, EMRTD_FILES, toFileRef } from './session';
 export type { SecureSession, SecureSessionOptions } from './session';
 export type { AccessPassword, MrzPassword, CanPassword } from './mrz-password';
-export { mrzInformation, checkDigit, validateCan } from './mrz-password';
+export { mrzInformation } from './mrz-password';
 export type { FileRef, FileReadProgress } from './file-reader';
 export { isFileNotFound, describeSw, swHex } from './apdu';
 export { parseCardAccess } from './card-access';

@@ -3,6 +3,8 @@
  * information (document number, date of birth, date of expiry, each with its check digit) or the
  * card access number (CAN) printed on the card.
  */
+import { parseCan } from '../mrz/access-key';
+import { mrzCheckDigit } from '../mrz/parse-mrz';
 import { TabibError } from '../../errors';
 import { sha1 } from './crypto';
 
@@ -23,22 +25,6 @@ export interface CanPassword {
 }
 
 export type AccessPassword = MrzPassword | CanPassword;
-
-const charValues = (c: string): number => {
-  if (c >= '0' && c <= '9') return c.charCodeAt(0) - 48;
-  if (c >= 'A' && c <= 'Z') return c.charCodeAt(0) - 55;
-  if (c === '<') return 0;
-  throw new TabibError('MRZ_INVALID', `Character '${c}' is not allowed in the MRZ.`);
-};
-
-/** ICAO 9303-3 §4.9 check digit: weights 7, 3, 1 repeating, modulo 10. */
-export function checkDigit(field: string): string {
-  let sum = 0;
-  [...field].forEach((c, i) => {
-    sum += charValues(c) * (i % 3 === 0 ? 7 : i % 3 === 1 ? 3 : 1);
-  });
-  return String(sum % 10);
-}
 
 function date(value: string, name: string): string {
   if (!/^\d{6}$/.test(value)) throw new TabibError('MRZ_INVALID', `The ${name} must be six digits (YYMMDD).`);
@@ -65,15 +51,7 @@ export function mrzInformation(password: MrzPassword): string {
   const padded = number.padEnd(9, '<');
   const birth = date(password.birthDate, 'date of birth');
   const expiry = date(password.expiryDate, 'date of expiry');
-  return padded + checkDigit(padded) + birth + checkDigit(birth) + expiry + checkDigit(expiry);
-}
-
-/** Validates a CAN: six decimal digits (ICAO 9303-11 §4.4.1, and the card's printed CAN). */
-export function validateCan(can: string): string {
-  const value = can.replace(/\s+/g, '');
-  if (!/^\d{6}$/.test(value))
-    throw new TabibError('CAN_INVALID', 'The card access number (CAN) is six digits.');
-  return value;
+  return padded + mrzCheckDigit(padded) + birth + mrzCheckDigit(birth) + expiry + mrzCheckDigit(expiry);
 }
 
 /** BAC's K_seed (ICAO 9303-11 §4.3.2 / Appendix D.2): the first 16 bytes of SHA-1(MRZ information). */
@@ -87,7 +65,7 @@ export function bacKeySeed(password: MrzPassword): Uint8Array {
  */
 export function pacePasswordBytes(password: AccessPassword): Uint8Array {
   if (password.kind === 'mrz') return sha1(new TextEncoder().encode(mrzInformation(password)));
-  return new TextEncoder().encode(validateCan(password.can));
+  return new TextEncoder().encode(parseCan(password.can));
 }
 
 /** The PACE password reference of MSE:Set AT (ICAO 9303-11 §4.4.4.1): 01 MRZ, 02 CAN. */

@@ -20,7 +20,8 @@ import {
   readTlvFile,
   type ReadLimits,
 } from './file-reader';
-import { type AccessPassword, mrzInformation, validateCan } from './mrz-password';
+import { type AccessPassword, mrzInformation } from './mrz-password';
+import { parseCan } from '../mrz/access-key';
 import { type PaceOptions, performPace, supportsPaceInfo } from './pace';
 import { maxProtectedPlaintext, SecureMessaging } from './secure-messaging';
 import { parseTlvList } from './tlv';
@@ -175,7 +176,7 @@ export async function openSecureSession(
 ): Promise<SecureSession> {
   // Validate the password before touching the card.
   if (password.kind === 'mrz') mrzInformation(password);
-  else validateCan(password.can);
+  else parseCan(password.can);
 
   const channel = new ApduChannel(transport);
   let maxResponseLength = options.maxResponseLength ?? 256;

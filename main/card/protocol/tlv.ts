@@ -31,7 +31,8 @@ export function readTag(data: Uint8Array, offset: number): { tag: number; next: 
     // Subsequent tag bytes follow while bit 8 is set (ISO/IEC 8825-1 §8.1.2.4).
     for (let count = 0; ; count++) {
       if (i >= data.length) return null;
-      if (count >= 3) throw malformed('tag longer than four bytes');
+      // At most three tag bytes in all (ISO/IEC 7816-4 §5.2.2.1).
+      if (count >= 2) throw malformed('tag longer than three bytes');
       const b = byteAt(data, i++);
       tag = tag * 256 + b;
       if ((b & 0x80) === 0) break;
@@ -46,7 +47,8 @@ export function readLength(data: Uint8Array, offset: number): { length: number; 
   const first = byteAt(data, offset);
   if (first < 0x80) return { length: first, next: offset + 1 };
   const count = first & 0x7f;
-  if (count === 0 || count > 4) throw malformed(`length form 0x${first.toString(16)}`);
+  if (count === 0) throw malformed('indefinite length is not allowed');
+  if (count > 4) throw malformed(`length of ${count} bytes`);
   if (offset + 1 + count > data.length) return null;
   let length = 0;
   for (let k = 0; k < count; k++) length = length * 256 + byteAt(data, offset + 1 + k);
@@ -72,7 +74,10 @@ export function parseTlv(data: Uint8Array, offset = 0): Tlv {
   const length = readLength(data, tag.next);
   if (!length) throw malformed('truncated length');
   const end = length.next + length.length;
-  if (end > data.length) throw malformed(`value of tag ${tag.tag.toString(16)} runs past the data`);
+  if (end > data.length)
+    throw malformed(
+      `value of tag ${tag.tag.toString(16).toUpperCase()} (${length.length} bytes) overruns the data (${data.length - length.next} left)`,
+    );
   return {
     tag: tag.tag,
     start: offset,
@@ -103,6 +108,7 @@ export function encodeLength(length: number): Uint8Array {
 }
 
 export function encodeTag(tag: number): Uint8Array {
+  if (!Number.isInteger(tag) || tag < 0 || tag > 0xffffff) throw new RangeError(`tag ${tag} out of range`);
   if (tag <= 0xff) return Uint8Array.of(tag);
   if (tag <= 0xffff) return uint(tag, 2);
   return uint(tag, 3);

@@ -5,6 +5,7 @@
  * D23145890734934071279507122 as transcribed by gmrtd/gmrtd (TestMrzDecodeMrziEncode) and its
  * K_seed B366AD857DDCA2B08C0E299811714730 as transcribed by ZeroPass/dmrtd (BACKeySeed test).
  */
+import { mrzCheckDigit, parseCan } from '../../../main/card/mrz';
 import { describe, expect, it } from 'vitest';
 import { TabibError } from '../../../main/errors';
 import { fromHex, toHex } from '../../../main/card/protocol/bytes';
@@ -16,13 +17,7 @@ import {
   PACE_ALGORITHMS,
   parseCardAccess,
 } from '../../../main/card/protocol/card-access';
-import {
-  bacKeySeed,
-  checkDigit,
-  mrzInformation,
-  pacePasswordBytes,
-  validateCan,
-} from '../../../main/card/protocol/mrz-password';
+import { bacKeySeed, mrzInformation, pacePasswordBytes } from '../../../main/card/protocol/mrz-password';
 import { openSecureSession } from '../../../main/card/protocol/session';
 import { ChipSimulator } from '../simulator/chip-simulator';
 import { fakeFiles, SIM_CAN, SIM_MRZ } from '../simulator/fake-files';
@@ -40,10 +35,10 @@ describe('MRZ information', () => {
   });
 
   it('computes ICAO 9303-3 check digits', () => {
-    expect(checkDigit('L898902C<')).toBe('3');
-    expect(checkDigit('690806')).toBe('1');
-    expect(checkDigit('940623')).toBe('6');
-    expect(checkDigit('D23145890734')).toBe('9');
+    expect(mrzCheckDigit('L898902C<')).toBe('3');
+    expect(mrzCheckDigit('690806')).toBe('1');
+    expect(mrzCheckDigit('940623')).toBe('6');
+    expect(mrzCheckDigit('D23145890734')).toBe('9');
   });
 
   it('refuses malformed input with MRZ_INVALID / CAN_INVALID', () => {
@@ -55,8 +50,8 @@ describe('MRZ information', () => {
     expect(bad('L8989-02C')).toThrow(/letters, digits/);
     expect(bad('L898902C', '691306')).toThrow(/date/);
     expect(bad('L898902C', '690806', '94062')).toThrow(/six digits/);
-    expect(() => validateCan('12345a')).toThrow(expect.objectContaining({ code: 'CAN_INVALID' }));
-    expect(validateCan(' 123 456 ')).toBe('123456');
+    expect(() => parseCan('12345a')).toThrow(expect.objectContaining({ code: 'CAN_INVALID' }));
+    expect(parseCan(' 123 456 ')).toBe('123456');
     expect(toHex(pacePasswordBytes({ kind: 'can', can: '123456' }))).toBe('313233343536');
   });
 });
