@@ -11,6 +11,7 @@ import type { HumanName, Patient } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRecord } from '../../main/record/local-record';
 import { doctor, recordFixture, resourcesDir, type RecordFixture } from './record-fixture';
+import { seededRandom as seeded } from '../support/seeded-random';
 
 interface RegisteredName {
   latin: [string, string] | null;
@@ -57,18 +58,6 @@ function registered(id: string, name: RegisteredName): Patient {
       ...(name.latin ? [humanName(name.latin, false)] : []),
       ...(name.arabic ? [humanName(name.arabic, true)] : []),
     ],
-  };
-}
-
-/** A deterministic source (mulberry32), so the distractors are the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
 }
 

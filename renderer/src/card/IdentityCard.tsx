@@ -4,22 +4,9 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CardReadReport, PassiveAuthenticationStatus } from '../../../main/contract/types';
 import { useConfig } from '../app/config-context';
-import { formatDate } from '../i18n/format';
 import { formatBirthDate } from '../patients/age';
 import { PatientName } from '../patients/PatientName';
-
-function Fact({ label, children, testId }: { label: string; children: ReactNode; testId: string }) {
-  return (
-    <Stack gap={2} data-testid={testId}>
-      <Text size="xs" c="dimmed" fw={600} tt="uppercase">
-        {label}
-      </Text>
-      <Text size="sm" component="div">
-        {children}
-      </Text>
-    </Stack>
-  );
-}
+import { Fact } from '../app/Fact';
 
 const badge: Record<PassiveAuthenticationStatus, { color: string; icon: ReactNode }> = {
   verified: { color: 'teal', icon: <IconShieldCheck size={14} aria-hidden /> },
@@ -150,7 +137,9 @@ export function IdentityCard({ report }: { report: CardReadReport }) {
             </Fact>
             <Fact label={t('card.identity.expiry')} testId="card-expiry">
               <Text span inherit className="tabib-identifier">
-                {identity.expiryDate ? formatDate(identity.expiryDate, config.language, config.country) : '—'}
+                {identity.expiryDate
+                  ? formatBirthDate(identity.expiryDate, config.language, config.country)
+                  : '—'}
               </Text>
             </Fact>
             <Fact label={t('card.identity.issuingState')} testId="card-issuing-state">

@@ -15,7 +15,7 @@ import {
 } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { IconAlertTriangle, IconArrowLeft, IconArrowRight } from '@tabler/icons-react';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChartConcept, ChartHeader, Language, PatientSummary } from '../../../main/contract/types';
 import { useConfig } from '../app/config-context';
@@ -24,6 +24,7 @@ import { formatDate, localeTag } from '../i18n/format';
 import { invoke } from '../tabib-client';
 import { ageOn, formatAge, formatBirthDate, useToday } from './age';
 import { PatientName, scriptsInOrder } from './PatientName';
+import { Fact } from '../app/Fact';
 
 /**
  * The order a clinician reads a record's contents in: the visits, what was found, what was given,
@@ -53,19 +54,6 @@ function chartContents(counts: Record<string, number>): [string, number][] {
   return Object.entries(counts)
     .filter(([type, count]) => type !== 'Patient' && count > 0)
     .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
-}
-
-function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
-  return (
-    <Stack gap={2} data-testid={testId}>
-      <Text size="xs" c="dimmed" fw={600} tt="uppercase">
-        {label}
-      </Text>
-      <Text size="sm" component="div">
-        {children}
-      </Text>
-    </Stack>
-  );
 }
 
 type ChartState =

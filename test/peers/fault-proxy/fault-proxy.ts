@@ -26,6 +26,7 @@ import {
   createServer,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { seededRandom } from '../../support/seeded-random';
 
 export type Fault =
   /** The connection is closed before any response byte (ECONNRESET on the client). */
@@ -99,18 +100,6 @@ export interface FaultProxy {
   /** Planned rules not used yet. */
   pending(): readonly FaultRule[];
   stop(): Promise<void>;
-}
-
-/** mulberry32: a small seeded PRNG, enough for a reproducible schedule. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function pathMatches(pattern: RegExp | string | undefined, url: string): boolean {
