@@ -7,6 +7,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { TabibError } from '../../errors';
 import { readFileTlv } from './tlv';
+import { concat } from '../protocol/bytes';
 
 /** id-icao-mrtd-security-ldsSecurityObject. */
 export const LDS_SECURITY_OBJECT_OID = '2.23.136.1.1.1';
@@ -48,14 +49,7 @@ interface OctetStringLike {
 /** The bytes of an OCTET STRING, primitive or constructed (BER allows both in eContent). */
 export function octets(value: OctetStringLike): Uint8Array {
   if (!value.idBlock.isConstructed) return value.valueBlock.valueHexView;
-  const parts = value.valueBlock.value.map((part) => octets(part as OctetStringLike));
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concat(...value.valueBlock.value.map((part) => octets(part as OctetStringLike)));
 }
 
 /** A CMS ContentInfo holding SignedData (EF.SOD's content, an ICAO master list). */
