@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { CardReadReport, PassiveAuthenticationStatus } from '../../../main/contract/types';
 import { useConfig } from '../app/config-context';
 import { formatBirthDate } from '../patients/age';
-import { PatientName } from '../patients/PatientName';
+import { NamesInScripts, scriptsInOrder } from '../patients/PatientName';
 import { Fact } from '../app/Fact';
 
 const badge: Record<PassiveAuthenticationStatus, { color: string; icon: ReactNode }> = {
@@ -70,11 +70,7 @@ export function IdentityCard({ report }: { report: CardReadReport }) {
     identity.familyNameArabic !== null
       ? { family: identity.familyNameArabic, given: identity.givenNamesArabic ?? '' }
       : null;
-  const names = [
-    { script: 'latin' as const, name: latin },
-    ...(arabic ? [{ script: 'arabic' as const, name: arabic }] : []),
-  ];
-  if (config.language === 'ar') names.reverse();
+  const names = scriptsInOrder({ latin, arabic }, config.language);
   return (
     <Paper withBorder radius="md" p="lg" data-testid="card-identity">
       <Group align="flex-start" wrap="nowrap" gap="xl">
@@ -98,16 +94,7 @@ export function IdentityCard({ report }: { report: CardReadReport }) {
         )}
         <Stack gap="md" style={{ flex: 1 }}>
           <Title order={3} className="tabib-chart-names" data-testid="card-names">
-            {names.map(({ script, name }, position) => (
-              <PatientName
-                key={script}
-                name={name}
-                script={script}
-                inherit
-                c={position === 0 ? undefined : 'dark.4'}
-                fw={position === 0 ? 600 : 400}
-              />
-            ))}
+            <NamesInScripts names={names} />
           </Title>
           <SimpleGrid cols={{ base: 2, md: 4 }} spacing="lg">
             <Fact label={t('card.identity.nationalId')} testId="card-national-id">

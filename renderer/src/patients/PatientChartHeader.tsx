@@ -23,7 +23,7 @@ import { ErrorAlert } from '../errors/ErrorAlert';
 import { formatDate, localeTag } from '../i18n/format';
 import { invoke } from '../tabib-client';
 import { ageOn, formatAge, formatBirthDate, useToday } from './age';
-import { PatientName, scriptsInOrder } from './PatientName';
+import { NamesInScripts, scriptsInOrder } from './PatientName';
 import { Fact } from '../app/Fact';
 
 /**
@@ -127,16 +127,7 @@ export function PatientChartHeader({ patient: known, active, onBack }: PatientCh
             className="tabib-chart-names"
             data-testid="chart-names"
           >
-            {names.map(({ script, name }, position) => (
-              <PatientName
-                key={script}
-                name={name}
-                script={script}
-                inherit
-                c={position === 0 ? undefined : 'dark.4'}
-                fw={position === 0 ? 600 : 400}
-              />
-            ))}
+            <NamesInScripts names={names} />
             {names.length === 0 && t('patients.noName')}
           </Title>
           <SimpleGrid cols={{ base: 2, md: 5 }} spacing="lg">

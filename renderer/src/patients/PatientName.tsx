@@ -49,3 +49,17 @@ export function scriptsInOrder(
     (entry): entry is { script: 'latin' | 'arabic'; name: PersonName } => entry.name !== null,
   );
 }
+
+/** A person's names in both scripts, in the order scriptsInOrder gives: the first stands out. */
+export function NamesInScripts({ names }: { names: { script: 'latin' | 'arabic'; name: PersonName }[] }) {
+  return names.map(({ script, name }, position) => (
+    <PatientName
+      key={script}
+      name={name}
+      script={script}
+      inherit
+      c={position === 0 ? undefined : 'dark.4'}
+      fw={position === 0 ? 600 : 400}
+    />
+  ));
+}
