@@ -52,6 +52,9 @@ export async function startUpdateServer(folder: string): Promise<UpdateServer> {
   };
 
   const server = createServer((request, response) => {
+    // A fresh connection per request: a kept-alive socket that the server closes just as the
+    // client reuses it fails the request (ECONNRESET), which a loaded machine made happen at random.
+    response.setHeader('connection', 'close');
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     requests.push(path);
     serveFile(path, response);
