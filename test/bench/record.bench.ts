@@ -21,6 +21,8 @@ const { values } = parseArgs({
     patients: { type: 'string', default: '100000' },
     queries: { type: 'string', default: '1000' },
     seed: { type: 'string', default: '7' },
+    /** `encrypted`, `plaintext` or both (the default): one alone is for profiling, not for the ratio. */
+    only: { type: 'string' },
   },
 });
 const PATIENTS = Number(values.patients);
@@ -112,6 +114,11 @@ async function run(encrypted: boolean) {
     let resources = 0;
     let loadMs = 0;
     let loadCpuMs = 0;
+    // The rate over each tenth of the load: how it falls as the record grows.
+    const stepPatients = Math.max(CHUNK, Math.ceil(PATIENTS / 10 / CHUNK) * CHUNK);
+    const curve: string[] = [];
+    let stepMs = 0;
+    let stepResources = 0;
     for (let start = 0; start < PATIENTS; start += CHUNK) {
       const batch: Resource[] = [];
       for (let index = start; index < Math.min(PATIENTS, start + CHUNK); index++) {
@@ -123,7 +130,14 @@ async function run(encrypted: boolean) {
       const cpu = process.cpuUsage(cpuBefore);
       loadCpuMs += (cpu.user + cpu.system) / 1000;
       resources += batch.length;
+      stepResources += batch.length;
       samplePeak();
+      const loaded = Math.min(PATIENTS, start + CHUNK);
+      if (loaded % stepPatients === 0 || loaded === PATIENTS) {
+        curve.push(`${loaded}: ${Math.round(stepResources / ((loadMs - stepMs) / 1000))}/s`);
+        stepMs = loadMs;
+        stepResources = 0;
+      }
       if ((start / CHUNK) % 50 === 0)
         process.stderr.write(`  ${encrypted ? 'encrypted' : 'plaintext'}: ${start + CHUNK}/${PATIENTS}\r`);
     }
@@ -167,6 +181,7 @@ async function run(encrypted: boolean) {
       id: stats(idLatencies),
       name: stats(nameLatencies),
       nameFoundRatio: nameFound / picks.length,
+      curve,
       chart: stats(chartLatencies),
       sizeMiB: size / 2 ** 20,
       peakRssMiB: peakRss / 2 ** 20,
@@ -178,8 +193,19 @@ async function run(encrypted: boolean) {
 
 console.log(describeMachine());
 console.log(`patients: ${PATIENTS}, queries: ${QUERIES}, seed ${SEED}\n`);
-const encrypted = await run(true);
-const plaintext = await run(false);
+const modes = values.only ? [values.only] : ['encrypted', 'plaintext'];
+if (!modes.every((mode) => mode === 'encrypted' || mode === 'plaintext')) {
+  process.stderr.write('--only takes encrypted or plaintext\n');
+  process.exit(2);
+}
+const results = [];
+for (const mode of modes) {
+  const result = await run(mode === 'encrypted');
+  console.log(`${mode}: load rate by patients loaded (each tenth): ${result.curve.join(', ')}`);
+  results.push(result);
+}
+const [encrypted, plaintext = encrypted] = results as [Awaited<ReturnType<typeof run>>, ...Awaited<ReturnType<typeof run>>[]];
+if (values.only) console.log(`(${values.only} only: the two columns are the same run)`);
 clearInterval(sampler);
 const row = (label: string, enc: number, plain: number, unit: string, digits = 2, lowerIsBetter = true) =>
   `| ${label} | ${enc.toFixed(digits)} ${unit} | ${plain.toFixed(digits)} ${unit} | ${(lowerIsBetter ? enc / plain : plain / enc).toFixed(2)}× |`;

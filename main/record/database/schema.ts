@@ -82,6 +82,54 @@ export interface RecordMetaTable {
   value: string;
 }
 
+/** Sync cursors and markers (main/sync/), one JSON value per key. */
+export interface SyncStateTable {
+  key: string;
+  value: string;
+}
+
+/** Patients the pull follows besides the facility's. */
+export interface SyncPatientTable {
+  patient_id: string;
+  reason: 'opened' | 'fetched' | 'facility';
+  added: string;
+}
+
+/** Both versions of a resource changed on both sides; at most one open conflict per resource. */
+export interface SyncConflictTable {
+  seq: Generated<number>;
+  resource_type: string;
+  resource_id: string;
+  patient_id: string | null;
+  detected: string;
+  /** `precondition-failed`: the server answered 412 to a push; `remote-change`: a pull met unpushed local changes. */
+  cause: 'precondition-failed' | 'remote-change';
+  /** The local version (resource.version) the conflict was recorded against. */
+  local_version: number;
+  /** The local resource; null when the local change was a deletion. */
+  local_json: string | null;
+  /** The server's meta.versionId; null when the server has deleted it. */
+  remote_version: string | null;
+  remote_json: string | null;
+  status: Generated<'open' | 'resolved'>;
+  resolved: string | null;
+  resolution: 'local' | 'remote' | 'merged' | null;
+  resolved_by: string | null;
+}
+
+export interface SyncRunTable {
+  seq: Generated<number>;
+  trigger: 'schedule' | 'reconnect' | 'manual' | 'cli' | 'fetch';
+  started: string;
+  finished: string | null;
+  outcome: 'ok' | 'failed' | 'interrupted' | null;
+  pulled: Generated<number>;
+  pushed: Generated<number>;
+  conflicts: Generated<number>;
+  error_code: string | null;
+  error_message: string | null;
+}
+
 export interface RecordDatabase {
   resource: ResourceTable;
   patient_search: PatientSearchTable;
@@ -90,4 +138,8 @@ export interface RecordDatabase {
   outbox: OutboxTable;
   audit_event: AuditEventTable;
   record_meta: RecordMetaTable;
+  sync_state: SyncStateTable;
+  sync_patient: SyncPatientTable;
+  sync_conflict: SyncConflictTable;
+  sync_run: SyncRunTable;
 }

@@ -1,0 +1,58 @@
+/**
+ * The sync's parts and how they meet. pull.ts, push.ts and patient-fetch.ts do the work against
+ * a FhirClient and the LocalRecord; sync-engine.ts runs one sync (push, then pull); the scheduler
+ * runs it in the background, never two at once; the status and the run history come from the
+ * record (tables sync_run, sync_conflict, outbox), so they survive a restart.
+ */
+
+export type SyncTrigger = 'schedule' | 'reconnect' | 'manual' | 'cli' | 'fetch';
+
+export type SyncPhase = 'idle' | 'pull' | 'push' | 'error';
+
+/** Progress as the contract's `sync.progress` event carries it. */
+export interface SyncProgress {
+  phase: SyncPhase;
+  done: number;
+  /** null when the total is not known in advance (a pull follows link[next]). */
+  total: number | null;
+}
+
+export interface PullReport {
+  /** Resources created or updated in the replica. */
+  applied: number;
+  /** Resources removed from the replica because the server deleted them. */
+  deleted: number;
+  /** Pages applied, each in one transaction with its cursor. */
+  pages: number;
+  /** Remote changes that met unpushed local changes (kept as conflicts, not applied). */
+  conflicts: number;
+}
+
+export interface PushReport {
+  /** Resources the server acknowledged (outbox entries removed). */
+  pushed: number;
+  /** Transaction bundles sent. */
+  bundles: number;
+  /** 412 answers, kept as conflicts. */
+  conflicts: number;
+  /** Outbox entries still waiting (e.g. held by an open conflict). */
+  remaining: number;
+}
+
+export interface SyncRunReport {
+  seq: number;
+  trigger: SyncTrigger;
+  started: string;
+  finished: string;
+  outcome: 'ok' | 'failed' | 'interrupted';
+  pulled: number;
+  pushed: number;
+  conflicts: number;
+  error: { code: string; message: string } | null;
+}
+
+/** The engine as the scheduler, the contract and the CLI see it. */
+export interface SyncRunner {
+  /** One sync: push the outbox, then pull; records a sync_run row; throws nothing (the report says). */
+  runOnce(trigger: SyncTrigger, progress?: (progress: SyncProgress) => void): Promise<SyncRunReport>;
+}
