@@ -4,6 +4,9 @@
  * runs it in the background, never two at once; the status and the run history come from the
  * record (tables sync_run, sync_conflict, outbox), so they survive a restart.
  */
+import type { Actor } from '../record/actor';
+import type { LocalRecord } from '../record/local-record';
+import type { FhirClient } from './fhir-client';
 
 export type SyncTrigger = 'schedule' | 'reconnect' | 'manual' | 'cli' | 'fetch';
 
@@ -56,3 +59,29 @@ export interface SyncRunner {
   /** One sync: push the outbox, then pull; records a sync_run row; throws nothing (the report says). */
   runOnce(trigger: SyncTrigger, progress?: (progress: SyncProgress) => void): Promise<SyncRunReport>;
 }
+
+/** Which patients this workstation keeps a replica of. */
+export interface SyncScope {
+  /**
+   * The facility's patients as a Patient search on the national service (e.g.
+   * `{ organization: 'Organization/…' }`); null: only the followed patients (table sync_patient:
+   * opened here, fetched on demand).
+   */
+  facilityPatients: Record<string, string> | null;
+}
+
+/** What a pull, a push or an on-demand fetch works with. */
+export interface SyncContext {
+  record: LocalRecord;
+  client: FhirClient;
+  scope: SyncScope;
+  clock: () => Date;
+  /** Who the sync's own audit entries name (the workstation as a Device). */
+  actor: Actor;
+  signal?: AbortSignal;
+  progress?: (progress: SyncProgress) => void;
+}
+
+/** pull.ts exports `pullChanges`, push.ts `pushOutbox`, with these shapes. */
+export type PullFn = (context: SyncContext) => Promise<PullReport>;
+export type PushFn = (context: SyncContext) => Promise<PushReport>;
