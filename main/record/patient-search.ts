@@ -231,12 +231,14 @@ export class PatientSearch {
     return rows;
   }
 
+  /** A range on the birth-date index (a LIKE would scan every patient: SQLite's LIKE is case-insensitive, the index is not). */
   private byBirthDate(birthDate: string): PatientRow[] {
     return this.queries
       .statement(
-        'select * from patient_search where birth_date like ? order by family_latin, given_latin limit ?',
+        `select * from patient_search where birth_date >= ? and birth_date < ?
+         order by family_latin, given_latin limit ?`,
       )
-      .all(`${birthDate}%`, RANKED_CANDIDATES + 1) as PatientRow[];
+      .all(birthDate, `${birthDate}\uffff`, RANKED_CANDIDATES + 1) as PatientRow[];
   }
 
   private termsOf(given: string | null, family: string | null): NameTermSet {

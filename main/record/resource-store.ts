@@ -331,7 +331,8 @@ export class ResourceStore {
     this.queries.transaction(() => {
       const touched = new Map<string, number>();
       for (const resource of resources) {
-        assertValid(resource, context);
+        const json = JSON.stringify(resource);
+        assertValid(resource, context, json);
         const columns = this.columns(resource);
         upsert.run(
           resource.resourceType,
@@ -341,7 +342,7 @@ export class ResourceStore {
           columns.patient_id,
           columns.status,
           columns.date,
-          JSON.stringify(resource),
+          json,
         );
         if (resource.resourceType === 'Patient') this.patients.put(resource as Patient);
         if (columns.patient_id) touched.set(columns.patient_id, (touched.get(columns.patient_id) ?? 0) + 1);

@@ -72,6 +72,24 @@ export function referencesIn(resource: Resource): { path: string; reference: str
   return found;
 }
 
+/**
+ * The references of a resource already serialised, read from its JSON text: a bulk import has the
+ * text anyway, and a regular expression over it costs a tenth of walking the object. Falls back
+ * to the walk when the resource has contained resources (their references are not checked).
+ */
+const REFERENCE_IN_JSON = /"reference":"((?:[^"\\]|\\.)*)"/g;
+
+function referenceTexts(resource: Resource, json: string | undefined): string[] {
+  if (json === undefined || json.includes('"contained"'))
+    return referencesIn(resource).map((found) => found.reference);
+  const found: string[] = [];
+  for (const match of json.matchAll(REFERENCE_IN_JSON)) {
+    const text = match[1] as string;
+    found.push(text.includes('\\') ? (JSON.parse(`"${text}"`) as string) : text);
+  }
+  return found;
+}
+
 export interface ValidationContext {
   /** Does `Type/id` exist (not deleted) in the record, or in the batch being written? */
   exists(type: string, id: string): boolean;
@@ -79,7 +97,14 @@ export interface ValidationContext {
   identifierProblem(system: string, value: string): string | null;
 }
 
-export function validateResource(resource: Resource, context: ValidationContext): ValidationIssue[] {
+const REFERENCE = /^([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/;
+
+/** `text`, when given, must be `JSON.stringify(resource)`: the references are read from it. */
+export function validateResource(
+  resource: Resource,
+  context: ValidationContext,
+  text?: string,
+): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const type = (resource as { resourceType?: unknown }).resourceType;
   if (!isRecordResourceType(type)) return [{ path: 'resourceType', problem: 'type', detail: String(type) }];
@@ -92,17 +117,25 @@ export function validateResource(resource: Resource, context: ValidationContext)
       issues.push({ path: element, problem: 'required' });
   }
 
-  for (const { path, reference } of referencesIn(resource)) {
+  const badReferences: { reference: string; problem: 'format' | 'unresolved' }[] = [];
+  for (const reference of referenceTexts(resource, text)) {
     if (reference.startsWith('#')) continue; // contained
-    const match = /^([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(reference);
+    const match = REFERENCE.exec(reference);
     if (!match) {
-      issues.push({ path, problem: 'format', detail: reference });
+      badReferences.push({ reference, problem: 'format' });
       continue;
     }
     const [, refType, refId] = match as unknown as [string, string, string];
     const self = refType === type && refId === resource.id;
-    if (!self && !context.exists(refType, refId))
-      issues.push({ path, problem: 'unresolved', detail: reference });
+    if (!self && !context.exists(refType, refId)) badReferences.push({ reference, problem: 'unresolved' });
+  }
+  if (badReferences.length > 0) {
+    // Paths only for what failed: the walk is the slow part.
+    const paths = referencesIn(resource);
+    for (const bad of badReferences) {
+      const path = paths.find((found) => found.reference === bad.reference)?.path ?? 'reference';
+      issues.push({ path, problem: bad.problem, detail: bad.reference });
+    }
   }
 
   if (resource.resourceType === 'Patient') {
@@ -119,8 +152,8 @@ export function validateResource(resource: Resource, context: ValidationContext)
 }
 
 /** Throws the clearest error for the issues found: an identifier, then a reference, then the rest. */
-export function assertValid(resource: Resource, context: ValidationContext): void {
-  const issues = validateResource(resource, context);
+export function assertValid(resource: Resource, context: ValidationContext, json?: string): void {
+  const issues = validateResource(resource, context, json);
   if (issues.length === 0) return;
   const details = { resourceType: resource.resourceType, id: resource.id, issues };
   const label = `${resource.resourceType}/${resource.id ?? '?'}`;

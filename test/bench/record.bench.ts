@@ -204,7 +204,10 @@ for (const mode of modes) {
   console.log(`${mode}: load rate by patients loaded (each tenth): ${result.curve.join(', ')}`);
   results.push(result);
 }
-const [encrypted, plaintext = encrypted] = results as [Awaited<ReturnType<typeof run>>, ...Awaited<ReturnType<typeof run>>[]];
+const [encrypted, plaintext = encrypted] = results as [
+  Awaited<ReturnType<typeof run>>,
+  ...Awaited<ReturnType<typeof run>>[],
+];
 if (values.only) console.log(`(${values.only} only: the two columns are the same run)`);
 clearInterval(sampler);
 const row = (label: string, enc: number, plain: number, unit: string, digits = 2, lowerIsBetter = true) =>

@@ -38,7 +38,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('local_json', 'text')
     .addColumn('remote_version', 'text')
     .addColumn('remote_json', 'text')
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('open').check(sql`status in ('open', 'resolved')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('open')
+        .check(sql`status in ('open', 'resolved')`),
+    )
     .addColumn('resolved', 'text')
     .addColumn('resolution', 'text', (c) => c.check(sql`resolution in ('local', 'remote', 'merged')`))
     .addColumn('resolved_by', 'text')
