@@ -15,6 +15,7 @@ import { PcscCardReaders } from '../../native/card/pcsc-transport';
 import { readIdentityDocument } from '../card/read-document';
 import type { ServiceHost } from '../services/service-host';
 import { type CardCommandDependencies, cardUsage, runCardCommand } from './card-commands';
+import { runSyncCommand, syncUsage } from './sync-commands';
 import { releaseUsage, runReleaseCommand, runUpdateCommand } from './update-commands';
 
 export interface CliOutput {
@@ -34,6 +35,7 @@ Commands:
                        who opened or changed a patient's record
   demo seed --patients <n> [--seed <s>]
                        add synthetic patients (demonstration workstations only)
+${syncUsage}
 ${releaseUsage}
 ${cardUsage}
   help                 this text`;
@@ -208,6 +210,8 @@ export async function runCli(
         return await runReleaseCommand(rest, host, output);
       case 'update':
         return await runUpdateCommand(rest, host, output);
+      case 'sync':
+        return await runSyncCommand(rest, host, output);
       case 'card':
         return await runCardCommand(rest, { ...defaultCardDependencies, ...devices.card }, output);
       case undefined:

@@ -69,6 +69,8 @@ export const configFileSchema = z
     allowWeakKeychain: z.boolean().optional(),
     update: updatePolicy.nullable().optional(),
     mrzScanner: mrzScanner.nullable().optional(),
+    /** Background sync with the national record service every so many seconds (main/sync/sync-scheduler.ts). */
+    syncIntervalSeconds: z.number().int().min(30).max(86_400).optional(),
   })
   .strict();
 
@@ -85,6 +87,7 @@ export const configDefaults = {
   allowWeakKeychain: false,
   update: null,
   mrzScanner: null,
+  syncIntervalSeconds: 300,
 } as const satisfies Required<ConfigFile>;
 
 export type EffectiveConfig = {

@@ -5,7 +5,7 @@
  * binds the same handlers into Chromium. Arguments are validated once, where they arrive.
  */
 import { z } from 'zod';
-import { countries, languages, updateStates } from './types';
+import { countries, languages, syncStates, updateStates } from './types';
 import type {
   AppConfigView,
   AppInfo,
@@ -20,6 +20,9 @@ import type {
   RecordStatus,
   ReleaseVerification,
   SeedReport,
+  SyncConflictView,
+  SyncRunView,
+  SyncStatus,
   UpdatePlan,
   UpdateProgress,
   UpdateStatus,
@@ -87,6 +90,14 @@ const mrzLines = z
 /** ICAO 9303-11 §9.7.3: the card access number printed on the card, 6 digits. */
 const cardAccessNumber = z.string().regex(/^\d{6}$/, 'must be 6 digits');
 const readerName = z.string().min(1).max(200);
+
+/**
+ * A clinician's merge of a conflict: a FHIR resource (its type and id checked against the conflict,
+ * its content validated by the record's store like any local write), at most 1 MB of JSON.
+ */
+const mergedResource = z
+  .looseObject({ resourceType: z.string().regex(/^[A-Z][A-Za-z]{1,63}$/), id: fhirId })
+  .refine((resource) => JSON.stringify(resource).length <= 1_000_000, 'must be at most 1 MB');
 
 export const calls = {
   'app.info': call<AppInfo>()(none, 'Application version, runtime and data folder.'),
@@ -231,6 +242,45 @@ export const calls = {
     z.object({ mrz: mrzLines }).strict(),
     'Identify from the MRZ alone, without the chip (nothing can be verified), and find the holder in the local record.',
   ),
+  'sync.status': call<SyncStatus>()(
+    none,
+    'Sync with the national record: state, last success and attempt, pending changes, open conflicts, last error, run history.',
+  ),
+  'sync.runNow': call<SyncRunView>()(
+    none,
+    'Sync now (or right after the run in progress); answers with the run’s report. sync.progress and sync.status follow it.',
+  ),
+  'sync.reconnected': call<SyncStatus>()(
+    none,
+    'The network is back (the window’s online event): sync now, forgetting the backoff.',
+  ),
+  'sync.conflicts': call<SyncConflictView[]>()(
+    z
+      .object({
+        status: z.enum(['open', 'resolved']).optional(),
+        limit: z.number().int().min(1).max(1000).optional(),
+      })
+      .strict(),
+    'Conflicts between this workstation and the national record, with both versions: open ones first.',
+  ),
+  'sync.resolveConflict': call<SyncConflictView>()(
+    z
+      .object({
+        seq: z.number().int().positive(),
+        choice: z.enum(['local', 'remote', 'merged']),
+        merged: mergedResource.optional(),
+      })
+      .strict()
+      .refine((request) => (request.choice === 'merged') === (request.merged !== undefined), {
+        message: 'give the merged resource with, and only with, choice "merged"',
+        path: ['merged'],
+      }),
+    'Resolve a conflict: keep this workstation’s version, the national record’s, or a merge; becomes a new local change.',
+  ),
+  'sync.runOnce': call<SyncRunView>()(
+    none,
+    'Administrators (`tabib sync --once`): one sync now, recorded as triggered by the CLI.',
+  ),
 } as const satisfies Record<CallName, CallSpec<z.ZodType, unknown>>;
 
 export type Calls = typeof calls;
@@ -247,6 +297,13 @@ export const events = {
     phase: syncPhase,
     done: z.number().int().nonnegative(),
     total: z.number().int().nonnegative().nullable(),
+  }),
+  /** The sync's state changed (a run started or ended, a conflict was resolved): ask sync.status for more. */
+  'sync.status': z.object({
+    state: z.enum(syncStates),
+    running: z.boolean(),
+    pendingChanges: z.number().int().nonnegative(),
+    openConflicts: z.number().int().nonnegative(),
   }),
   'record.seedProgress': z.object({
     done: z.number().int().nonnegative(),

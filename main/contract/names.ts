@@ -19,6 +19,11 @@ export const callNames = [
   'card.checkAccess',
   'card.read',
   'card.readMrz',
+  'sync.status',
+  'sync.runNow',
+  'sync.reconnected',
+  'sync.conflicts',
+  'sync.resolveConflict',
 ] as const;
 export type RendererCallName = (typeof callNames)[number];
 
@@ -40,6 +45,7 @@ export const adminCallNames = [
   'update.reportFailure',
   'update.verifyDownload',
   'update.offerInstall',
+  'sync.runOnce',
 ] as const;
 export type AdminCallName = (typeof adminCallNames)[number];
 
@@ -49,6 +55,7 @@ export const eventNames = [
   'config.changed',
   'record.seedProgress',
   'sync.progress',
+  'sync.status',
   'card.inserted',
   'card.removed',
   'card.progress',

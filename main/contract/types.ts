@@ -2,6 +2,7 @@
 
 export * from './update-types';
 export * from './card-types';
+export * from './sync-types';
 
 export const languages = ['fr', 'ar', 'en'] as const;
 export type Language = (typeof languages)[number];

@@ -144,6 +144,10 @@ export function validateResource(
         issues.push({ path: `identifier.${index}`, problem: 'required' });
         return;
       }
+      if (typeof identifier.system !== 'string' || typeof identifier.value !== 'string') {
+        issues.push({ path: `identifier.${index}`, problem: 'type' });
+        return;
+      }
       const problem = context.identifierProblem(identifier.system, identifier.value);
       if (problem) issues.push({ path: `identifier.${index}.value`, problem: 'identifier', detail: problem });
     });

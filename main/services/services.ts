@@ -2,7 +2,12 @@
  * The services behind the contract, built from an environment. The same composition runs in the
  * services worker (the app and the harness) and in-process (the CLI and unit tests).
  */
+import { followOpenedPatient } from '../sync/followed-patients';
+import { pushedResourceTypes } from '../sync/outbox-plan';
+import { pullChanges } from '../sync/pull';
+import { pushOutbox } from '../sync/push';
 import { pathToFileURL } from 'node:url';
+import type { Resource } from '@medplum/fhirtypes';
 import { threadId, isMainThread } from 'node:worker_threads';
 import type { Keychain } from '../../native/keychain/keychain';
 import type { AppInfo } from '../contract/types';
@@ -18,6 +23,12 @@ import { seedDemoRecord } from '../record/demo-seed';
 import { TabibError } from '../errors';
 import { WorkstationSetup } from '../setup/workstation-setup';
 import { UpdateService } from '../update/update-service';
+import { loadWorkstationKey } from '../setup/workstation-key';
+import { FhirClient } from '../sync/fhir-client';
+import { createFetch } from '../sync/http-transport';
+import { systemTimers } from '../sync/sync-scheduler';
+import { SyncService, type SyncFunctions } from '../sync/sync-service';
+import { ClientCredentialsTokenSource } from '../sync/token-source';
 import type { Handlers } from './contract-server';
 
 export interface ServiceEnvironment {
@@ -36,6 +47,12 @@ export interface ServiceEnvironment {
    * structured clone.
    */
   cardSimulator?: { module: string; controlFile: string };
+  /**
+   * Tests only (the e2e harness): a simulated national service instead of pull.ts and push.ts.
+   * `module` exports `createSyncFunctions(controlFile)` giving `{ push, pull }` (test/sync/harness-sync.ts,
+   * built by test/e2e/global-setup.ts); a path for the same reason as `cardSimulator`.
+   */
+  syncSimulator?: { module: string; controlFile: string };
 }
 
 export function serviceClock(env: ServiceEnvironment): () => Date {
@@ -52,6 +69,76 @@ export interface Services {
   record: RecordService;
   update: UpdateService;
   card: CardService;
+  sync: SyncService;
+}
+
+/** The national service's pull and push (main/sync/pull.ts, main/sync/push.ts). */
+const nationalSync: SyncFunctions = { pull: pullChanges, push: pushOutbox };
+
+interface SyncSimulatorModule {
+  createSyncFunctions(controlFile: string): SyncFunctions | Promise<SyncFunctions>;
+}
+
+/** The pull and push of this environment: the national service's, or in the e2e harness a simulated one. */
+function syncFunctions(env: ServiceEnvironment): SyncFunctions {
+  const simulator = env.syncSimulator;
+  if (!simulator) return nationalSync;
+  let loading: Promise<SyncFunctions> | null = null;
+  const load = () =>
+    (loading ??= import(pathToFileURL(simulator.module).href).then(async (loaded: unknown) => {
+      const candidate = loaded as Partial<SyncSimulatorModule> & { default?: Partial<SyncSimulatorModule> };
+      const module =
+        typeof candidate.createSyncFunctions === 'function' ? candidate : (candidate.default ?? {});
+      if (typeof module.createSyncFunctions !== 'function')
+        throw new TabibError('INTERNAL', `${simulator.module} exports no createSyncFunctions`);
+      return module.createSyncFunctions(simulator.controlFile);
+    }));
+  return {
+    push: async (context) => (await load()).push(context),
+    pull: async (context) => (await load()).pull(context),
+  };
+}
+
+/**
+ * The FHIR client for the enrolled service: the ministry's CA, the workstation's key for the
+ * client-credentials token (SMART Backend Services). Under the simulator, a client that never
+ * reaches a network (the simulated pull and push do not use it).
+ */
+function nationalClient(
+  env: ServiceEnvironment,
+  config: ConfigStore,
+  keychain: Keychain,
+  layout: DataLayout,
+  transports: { close(): Promise<void> }[],
+): () => Promise<FhirClient> {
+  return async () => {
+    const service = config.effective().nationalService;
+    if (!service)
+      throw new TabibError('SYNC_DISABLED', 'This workstation is not enrolled with a national service');
+    if (env.syncSimulator)
+      return new FhirClient({
+        baseUrl: service.baseUrl,
+        fetch: () =>
+          Promise.reject(new TabibError('SYNC_UNREACHABLE', 'The simulated national service has no network')),
+      });
+    const transport = createFetch(
+      service.caCertificateFile ? { caCertificateFile: service.caCertificateFile } : {},
+    );
+    transports.push(transport);
+    const privateKey = await loadWorkstationKey(keychain, layout.credentials);
+    return new FhirClient({
+      baseUrl: service.baseUrl,
+      fetch: transport.fetch,
+      // Transaction answers carry the AuditEvents the push sends, besides the record's types.
+      acceptedResourceTypes: pushedResourceTypes,
+      tokenSource: new ClientCredentialsTokenSource({
+        tokenUrl: service.tokenUrl,
+        clientId: service.clientId,
+        privateKey,
+        fetch: transport.fetch,
+      }),
+    });
+  };
 }
 
 /**
@@ -126,6 +213,7 @@ export function createServices(
     resourcesDir: env.resourcesDir,
     clock,
   });
+  const transports: { close(): Promise<void> }[] = [];
   return {
     env,
     layout,
@@ -147,11 +235,26 @@ export function createServices(
       resourcesDir: env.resourcesDir,
       trustDir: cscaTrustDir(env.resourcesDir),
     }),
+    sync: new SyncService({
+      config,
+      record,
+      clock,
+      functions: syncFunctions(env),
+      // With a fixed moment (tests), the next run is computed from it, without jitter: screenshots stay stable.
+      timers: env.fixedNow
+        ? { ...systemTimers, now: () => clock().getTime(), random: () => 0.5 }
+        : systemTimers,
+      client: nationalClient(env, config, keychain, layout, transports),
+      release: async () => {
+        await Promise.all(transports.splice(0).map((transport) => transport.close()));
+      },
+    }),
   };
 }
 
-/** Stops what the services hold open: the card readers' monitor (PC/SC), then the record. */
+/** Stops what the services hold open: the background sync, the card readers' monitor (PC/SC), then the record. */
 export async function closeServices(services: Services): Promise<void> {
+  await services.sync.close().catch(() => undefined);
   await services.card.close().catch(() => undefined);
   await services.record.close();
 }
@@ -179,6 +282,10 @@ export type EventSink = <N extends EventName>(name: N, payload: EventPayload<N>)
 export function createHandlers(services: Services, emit: EventSink): Handlers {
   services.update.onChanged((change) => emit('update.changed', change));
   services.card.onEvent((event) => emit(event.name, event.payload));
+  services.sync.onEvent((event) => {
+    if (event.name === 'sync.progress') emit('sync.progress', event.payload);
+    else emit('sync.status', event.payload);
+  });
   const seedProgress = (done: number, total: number) => emit('record.seedProgress', { done, total });
   return {
     'app.info': () => appInfo(services),
@@ -198,6 +305,7 @@ export function createHandlers(services: Services, emit: EventSink): Handlers {
     },
     'setup.enrol': async (request) => {
       const result = await services.setup.enrol(request);
+      services.sync.configChanged();
       emit('config.changed', { reason: 'enrolment' });
       return result;
     },
@@ -209,8 +317,13 @@ export function createHandlers(services: Services, emit: EventSink): Handlers {
     },
     'record.status': () => services.record.status(),
     'patients.search': async ({ query, limit }) => (await services.record.open()).search.search(query, limit),
-    'patients.openChart': async ({ patientId, reason }) =>
-      (await services.record.open()).openChart(patientId, services.record.actor(), reason),
+    'patients.openChart': async ({ patientId, reason }) => {
+      const record = await services.record.open();
+      const header = record.openChart(patientId, services.record.actor(), reason);
+      // From now on the pull keeps this patient's record up to date on this workstation.
+      followOpenedPatient(record, patientId, services.record.now());
+      return header;
+    },
     'record.rekey': () => services.record.rekey(),
     'record.auditTrail': async ({ patientId }) => (await services.record.open()).audit.forPatient(patientId),
     'demo.seed': async ({ patients, seed }) => {
@@ -234,5 +347,20 @@ export function createHandlers(services: Services, emit: EventSink): Handlers {
     'card.checkAccess': (key) => checkAccessKey(key),
     'card.read': (request) => services.card.read(request),
     'card.readMrz': ({ mrz }) => services.card.readMrz(mrz),
+    'sync.status': () => services.sync.status(),
+    'sync.runNow': () => services.sync.runNow('manual'),
+    'sync.reconnected': () => {
+      services.sync.reconnected();
+      return services.sync.status();
+    },
+    'sync.conflicts': (options) => services.sync.conflicts(options),
+    'sync.resolveConflict': ({ seq, choice, merged }) =>
+      services.sync.resolve({
+        seq,
+        choice,
+        ...(merged ? { merged: merged as unknown as Resource } : {}),
+        actor: services.record.actor(),
+      }),
+    'sync.runOnce': () => services.sync.runNow('cli'),
   };
 }

@@ -53,6 +53,8 @@ class RemoteKeychain implements Keychain {
 const remoteKeychain = init.keychain === 'remote' ? new RemoteKeychain() : null;
 const keychain = remoteKeychain ?? new KeyFileKeychain(dataLayout(init.env.dataDir).keychainKeyFile);
 const services = createServices(init.env, keychain);
+// The app's services sync in the background (the CLI's, in-process, sync only when asked).
+services.sync.start();
 const server = new ContractServer(
   createHandlers(services, (name, payload) => post({ type: 'event', name, payload })),
 );

@@ -83,7 +83,9 @@ export class ConflictLog {
    * conflict, its versions are brought up to date instead: still one conflict, both latest sides.
    */
   record(input: ConflictInput): ConflictRecord {
-    const patientId = patientOf(input.local ?? input.remote ?? ({ resourceType: input.resourceType } as Resource));
+    const patientId = patientOf(
+      input.local ?? input.remote ?? ({ resourceType: input.resourceType } as Resource),
+    );
     const open = this.openFor(input.resourceType, input.resourceId);
     const local = input.local ? JSON.stringify(input.local) : null;
     const remote = input.remote ? JSON.stringify(input.remote) : null;
@@ -117,15 +119,16 @@ export class ConflictLog {
 
   openFor(resourceType: string, resourceId: string): ConflictRecord | null {
     const row = this.queries
-      .statement(`select * from sync_conflict where resource_type = ? and resource_id = ? and status = 'open'`)
+      .statement(
+        `select * from sync_conflict where resource_type = ? and resource_id = ? and status = 'open'`,
+      )
       .get(resourceType, resourceId) as ConflictRow | undefined;
     return row ? fromRow(row) : null;
   }
 
   get(seq: number): ConflictRecord | null {
     const row = this.queries.statement('select * from sync_conflict where seq = ?').get(seq) as
-      | ConflictRow
-      | undefined;
+      ConflictRow | undefined;
     return row ? fromRow(row) : null;
   }
 

@@ -319,7 +319,14 @@ export class FhirClient {
    * (http.html#history). Whether the server offers it: `capabilities()`.
    */
   async history(
-    query: { type?: string; id?: string; since?: string; count?: number },
+    query: {
+      type?: string;
+      id?: string;
+      since?: string;
+      count?: number;
+      /** `_lastUpdated`: oldest first (R5's `_sort` on history; an R4 server may ignore it and answer newest first). */
+      sort?: '_lastUpdated' | '-_lastUpdated';
+    },
     options: RequestOptions = {},
   ): Promise<BundlePage> {
     if (query.id !== undefined && query.type === undefined)
@@ -330,6 +337,7 @@ export class FhirClient {
     const params = new URLSearchParams();
     if (query.since !== undefined) params.set('_since', query.since);
     if (query.count !== undefined) params.set('_count', String(query.count));
+    if (query.sort !== undefined) params.set('_sort', query.sort);
     return this.page('history', withQuery(base, params), options.signal);
   }
 

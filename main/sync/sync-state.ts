@@ -10,8 +10,7 @@ export class SyncState {
 
   get<T>(key: string): T | null {
     const row = this.queries.statement('select value from sync_state where key = ?').get(key) as
-      | { value: string }
-      | undefined;
+      { value: string } | undefined;
     return row ? (JSON.parse(row.value) as T) : null;
   }
 

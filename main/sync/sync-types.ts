@@ -40,6 +40,21 @@ export interface PushReport {
   conflicts: number;
   /** Outbox entries still waiting (e.g. held by an open conflict). */
   remaining: number;
+  /** Local changes the server refused as invalid: kept in the outbox, not resent until changed again. */
+  refused?: PushRefusal[];
+}
+
+/** A local change the national service refused (400, 422…), as the sync page lists it. */
+export interface PushRefusal {
+  resourceType: string;
+  id: string;
+  code: 'SYNC_CHANGE_REFUSED';
+  /** The HTTP status of the refusal (null when only the transaction's failure is known). */
+  status: number | null;
+  /** The server's diagnostics (for an administrator; the clinician sees the localised code). */
+  message: string;
+  /** When it was refused. */
+  refused: string;
 }
 
 export interface SyncRunReport {

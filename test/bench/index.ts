@@ -6,6 +6,7 @@ const benchmarks: Record<string, string> = {
   ciphers: './ciphers.bench.ts',
   record: './record.bench.ts',
   card: './card.bench.ts',
+  sync: './sync.bench.ts',
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -62,13 +62,15 @@ function patientAt(
   });
 }
 
+const QUERY_KINDS = ['family', 'given family', 'Arabic script', 'given + family prefix', 'family year'];
+
 /** A query as a clinician types it: family name, given + family, Arabic script, a prefix, name + year. */
 function queryFor(patient: Patient, kind: number): string {
   const latin = patient.name?.find((name) => !/[\u0600-\u06FF]/.test(name.family ?? ''));
   const arabic = patient.name?.find((name) => /[\u0600-\u06FF]/.test(name.family ?? ''));
   const family = latin?.family ?? '';
   const given = latin?.given?.[0] ?? '';
-  switch (kind % 5) {
+  switch (kind % QUERY_KINDS.length) {
     case 0:
       return family;
     case 1:
@@ -180,6 +182,10 @@ async function run(encrypted: boolean) {
       loadPerCpuS: resources / (loadCpuMs / 1000),
       id: stats(idLatencies),
       name: stats(nameLatencies),
+      nameByKind: QUERY_KINDS.map((kind, k) => ({
+        kind,
+        ...stats(nameLatencies.filter((_, index) => index % QUERY_KINDS.length === k)),
+      })),
       nameFoundRatio: nameFound / picks.length,
       curve,
       chart: stats(chartLatencies),
@@ -202,6 +208,11 @@ const results = [];
 for (const mode of modes) {
   const result = await run(mode === 'encrypted');
   console.log(`${mode}: load rate by patients loaded (each tenth): ${result.curve.join(', ')}`);
+  console.log(
+    `${mode}: name search p50/p95 by kind of query: ${result.nameByKind
+      .map((entry) => `${entry.kind} ${entry.p50.toFixed(1)}/${entry.p95.toFixed(1)} ms`)
+      .join(', ')}`,
+  );
   results.push(result);
 }
 const [encrypted, plaintext = encrypted] = results as [

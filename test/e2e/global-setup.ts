@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { build as bundle } from 'esbuild';
 import { build } from 'electron-vite';
 import { HARNESS_CARD_MODULE, HARNESS_CARD_SOURCE } from '../card/harness-card-control';
+import { HARNESS_SYNC_MODULE, HARNESS_SYNC_SOURCE } from '../sync/harness-sync-control';
 
 export default async function setup(): Promise<void> {
   if (!existsSync('/usr/bin/chromium')) {
@@ -33,6 +34,19 @@ export default async function setup(): Promise<void> {
       'import.meta.dirname': JSON.stringify(fixtures),
       'import.meta.url': JSON.stringify(pathToFileURL(join(fixtures, 'documents.ts')).href),
     },
+    logLevel: 'error',
+  });
+  // The simulated national service (test/sync/harness-sync.ts) in place of pull.ts and push.ts;
+  // CommonJS has no import.meta: the control module's paths resolve from the sources' folder.
+  await bundle({
+    entryPoints: [HARNESS_SYNC_SOURCE],
+    outfile: HARNESS_SYNC_MODULE,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    define: { 'import.meta.dirname': JSON.stringify(dirname(HARNESS_SYNC_SOURCE)) },
     logLevel: 'error',
   });
 }

@@ -15,6 +15,7 @@ import {
   type HarnessCardControl,
   type HarnessDocumentFacts,
 } from '../card/harness-card-control';
+import { HARNESS_SYNC_MODULE, type HarnessSyncControl } from '../sync/harness-sync-control';
 import { buildTabibBridge } from '../../main/contract/bridge';
 import { callNames, eventNames } from '../../main/contract/names';
 import type { ConfigFile } from '../../main/config/schema';
@@ -80,6 +81,8 @@ export interface Workstation {
   userConfigPath: string;
   /** The simulated card reader, when the workstation was opened with `cardReader: true`. */
   cardReader: HarnessCardReader | null;
+  /** Steers the simulated national service, when the workstation was opened with `nationalService: true`. */
+  nationalService: ((control: HarnessSyncControl) => void) | null;
   /** Messages the page logged at error level, and CSP violations: a test expects none. */
   pageErrors: string[];
   open(): Promise<void>;
@@ -91,6 +94,11 @@ export interface WorkstationOptions {
   machineConfig?: ConfigFile;
   /** Binds a simulated card reader (empty at first) into the services instead of PC/SC. */
   cardReader?: boolean;
+  /**
+   * Binds a simulated national record service (test/sync/harness-sync.ts) into the services in
+   * place of main/sync/pull.ts and push.ts; the user configuration says the workstation is enrolled.
+   */
+  nationalService?: boolean;
 }
 
 /** Waits for the simulated reader to describe the card in it (test/card/harness-card.ts). */
@@ -133,6 +141,12 @@ export async function openWorkstation(
   };
   if (options.cardReader) writeCard(null);
 
+  const syncControl = join(root, 'national-service.json');
+  const steerService = (control: HarnessSyncControl) => {
+    writeFileSync(`${syncControl}.next`, JSON.stringify(control));
+    renameSync(`${syncControl}.next`, syncControl);
+  };
+
   const host = new WorkerHost({
     entry: join(repository, 'out', 'main', 'worker.js'),
     env: {
@@ -144,6 +158,9 @@ export async function openWorkstation(
       fixedNow: FIXED_NOW.toISOString(),
       ...(options.cardReader
         ? { cardSimulator: { module: HARNESS_CARD_MODULE, controlFile: cardControl } }
+        : {}),
+      ...(options.nationalService
+        ? { syncSimulator: { module: HARNESS_SYNC_MODULE, controlFile: syncControl } }
         : {}),
     },
   });
@@ -205,6 +222,7 @@ export async function openWorkstation(
     cardReader: options.cardReader
       ? { insert: writeCard, remove: () => writeCard(null), document: () => documentFacts(cardControl) }
       : null,
+    nationalService: options.nationalService ? steerService : null,
     pageErrors,
     async open() {
       await page.goto(harness.server.url);

@@ -5,9 +5,12 @@ import { CardScreen } from '../card/CardScreen';
 import { PatientsScreen } from '../patients/PatientsScreen';
 import { AdministrationScreen } from '../screens/AdministrationScreen';
 import { PlannedScreen } from '../screens/PlannedScreen';
+import { ConflictsScreen } from '../sync/ConflictsScreen';
+import { SyncStatusProvider } from '../sync/sync-status-context';
+import { SyncScreen } from '../sync/SyncScreen';
 import { UpdateInstallPrompt } from '../update/UpdateInstallPrompt';
 import { NavBar } from './NavBar';
-import { CARD_SHORTCUT, sections, type Screen } from './sections';
+import { CARD_SHORTCUT, sections, type Section, type Screen } from './sections';
 import { TopBar } from './TopBar';
 
 export function Frame() {
@@ -21,28 +24,34 @@ export function Frame() {
     ],
     [],
   );
+  const inList = (sections as readonly Screen[]).includes(section);
   return (
-    <AppShell header={{ height: 64 }} navbar={{ width: 250, breakpoint: 0 }} padding="lg">
-      <AppShell.Header>
-        <TopBar cardActive={section === 'card'} onReadCard={() => setSection('card')} />
-      </AppShell.Header>
-      <AppShell.Navbar>
-        <NavBar active={section === 'card' ? null : section} onSelect={setSection} />
-      </AppShell.Navbar>
-      <AppShell.Main data-testid="main">
-        {/* Kept mounted while hidden: the patient a doctor had open is still there when they come back. */}
-        <Box hidden={section !== 'patients'}>
-          <PatientsScreen active={section === 'patients'} />
-        </Box>
-        {/* Unmounted when left: what a card held is not kept on screen. */}
-        {section === 'card' && <CardScreen active />}
-        {section === 'administration' ? (
-          <AdministrationScreen />
-        ) : (
-          section !== 'patients' && section !== 'card' && <PlannedScreen section={section} />
-        )}
-      </AppShell.Main>
-      <UpdateInstallPrompt />
-    </AppShell>
+    <SyncStatusProvider>
+      <AppShell header={{ height: 64 }} navbar={{ width: 250, breakpoint: 0 }} padding="lg">
+        <AppShell.Header>
+          <TopBar
+            cardActive={section === 'card'}
+            onReadCard={() => setSection('card')}
+            onOpenSync={() => setSection('sync')}
+          />
+        </AppShell.Header>
+        <AppShell.Navbar>
+          <NavBar active={inList ? (section as Section) : null} onSelect={setSection} />
+        </AppShell.Navbar>
+        <AppShell.Main data-testid="main">
+          {/* Kept mounted while hidden: the patient a doctor had open is still there when they come back. */}
+          <Box hidden={section !== 'patients'}>
+            <PatientsScreen active={section === 'patients'} />
+          </Box>
+          {/* Unmounted when left: what a card held is not kept on screen. */}
+          {section === 'card' && <CardScreen active />}
+          {section === 'sync' && <SyncScreen onOpenConflicts={() => setSection('conflicts')} />}
+          {section === 'conflicts' && <ConflictsScreen onBack={() => setSection('sync')} />}
+          {section === 'administration' && <AdministrationScreen />}
+          {(section === 'imaging' || section === 'appointments') && <PlannedScreen section={section} />}
+        </AppShell.Main>
+        <UpdateInstallPrompt />
+      </AppShell>
+    </SyncStatusProvider>
   );
 }

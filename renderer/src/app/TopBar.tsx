@@ -1,7 +1,8 @@
-import { Badge, Button, Group, Kbd, Stack, Text, Title } from '@mantine/core';
-import { IconBuildingHospital, IconCloudOff, IconId, IconRefresh, IconUser } from '@tabler/icons-react';
+import { Button, Group, Kbd, Stack, Text, Title } from '@mantine/core';
+import { IconBuildingHospital, IconId, IconUser } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { formatDate } from '../i18n/format';
+import { SyncIndicator } from '../sync/SyncIndicator';
 import { useConfig } from './config-context';
 import { LanguageSwitch } from './LanguageSwitch';
 import { CARD_SHORTCUT } from './sections';
@@ -17,10 +18,17 @@ function Labelled({ label, children }: { label: string; children: React.ReactNod
   );
 }
 
-export function TopBar({ cardActive, onReadCard }: { cardActive: boolean; onReadCard: () => void }) {
+export function TopBar({
+  cardActive,
+  onReadCard,
+  onOpenSync,
+}: {
+  cardActive: boolean;
+  onReadCard: () => void;
+  onOpenSync: () => void;
+}) {
   const { t } = useTranslation();
   const { config } = useConfig();
-  const demo = config.mode === 'demo';
   return (
     <Group h="100%" px="md" justify="space-between" wrap="nowrap" data-testid="top-bar">
       <Group gap="lg" wrap="nowrap">
@@ -61,14 +69,7 @@ export function TopBar({ cardActive, onReadCard }: { cardActive: boolean; onRead
           </Text>
         </Labelled>
         <Labelled label={t('topbar.sync')}>
-          <Badge
-            variant="light"
-            color={demo ? 'gray' : 'yellow'}
-            leftSection={demo ? <IconCloudOff size={12} /> : <IconRefresh size={12} />}
-            data-testid="sync-status"
-          >
-            {demo ? t('topbar.syncDemo') : t('topbar.syncNever')}
-          </Badge>
+          <SyncIndicator onOpen={onOpenSync} />
         </Labelled>
         <LanguageSwitch />
       </Group>

@@ -10,6 +10,9 @@ export const sectionIcons: Record<Section, Icon> = {
   administration: IconSettings,
 };
 
-/** The card reading screen: reached from the top bar or its key, from anywhere; not a section of the list. */
-export type Screen = Section | 'card';
+/**
+ * Screens that are not sections of the list: card reading (the top bar's button or its key), and
+ * the sync page with its conflicts (the top bar's sync indicator).
+ */
+export type Screen = Section | 'card' | 'sync' | 'conflicts';
 export const CARD_SHORTCUT = 'F2';
