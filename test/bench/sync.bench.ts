@@ -12,7 +12,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Observation, Patient } from '@medplum/fhirtypes';
 import { KeyFileKeychain } from '../../native/keychain/key-file-keychain';
@@ -26,11 +25,14 @@ import { pull } from '../../main/sync/pull';
 import { pushOutboxWith } from '../../main/sync/push';
 import type { SyncContext } from '../../main/sync/sync-types';
 import { describeMachine, machineLoad } from './machine';
+import { startSyncServer } from './support/sync-server-process';
 
 const { values } = parseArgs({
   options: {
     patients: { type: 'string', default: '10000' },
     changes: { type: 'string', default: '10000' },
+    /** The renderer's longest task during a sync (builds the app and starts Chromium). */
+    renderer: { type: 'boolean', default: true },
   },
 });
 const PATIENTS = Number(values.patients);
@@ -40,40 +42,6 @@ const resourcesDir = join(repository, 'resources');
 const facility = { organization: 'Organization/de300000-0f00-8000-8000-000000000001' };
 const workstation = { reference: 'Device/bench-sync', display: 'bench workstation' };
 const doctor = { reference: 'Practitioner/de300000-0d00-8000-8000-000000000002', display: 'Dr bench' };
-
-/** The server process: started, seeded, asked for its CPU time, stopped by its pid. */
-async function startServer() {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(import.meta.dirname, 'support', 'sync-server.ts'),
-      '--patients',
-      String(PATIENTS),
-    ],
-    { cwd: repository, stdio: ['pipe', 'pipe', 'inherit'] },
-  );
-  const lines = createInterface({ input: child.stdout });
-  const replies: ((line: string) => void)[] = [];
-  lines.on('line', (line) => replies.shift()?.(line));
-  const next = () => new Promise<string>((resolveLine) => replies.push(resolveLine));
-  const ready = JSON.parse(await next()) as { baseUrl: string; resources: number };
-  return {
-    ...ready,
-    async cpuMs() {
-      const reply = next();
-      child.stdin.write('cpu\n');
-      return (JSON.parse(await reply) as { cpuMs: number }).cpuMs;
-    },
-    stop() {
-      child.kill('SIGTERM');
-      return new Promise<void>((done) =>
-        child.exitCode !== null ? done() : child.once('exit', () => done()),
-      );
-    },
-  };
-}
 
 /** The transport as the app builds it, with the time spent waiting for answers added up. */
 function timedFetch(inner: FetchLike) {
@@ -105,7 +73,7 @@ function timedFetch(inner: FetchLike) {
 console.log(describeMachine());
 console.log(`patients on the server: ${PATIENTS}; local changes pushed: ${CHANGES}\n`);
 const seedStarted = performance.now();
-const server = await startServer();
+const server = await startSyncServer(PATIENTS);
 console.log(
   `server: ${server.resources} resources written in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s (not measured below)`,
 );
@@ -225,5 +193,21 @@ try {
   await transport.close();
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
+}
+if (values.renderer) {
+  // In its own process: the harness is browser-side code, type-checked with the DOM (tsconfig.e2e).
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(repository, 'test', 'e2e', 'bench', 'sync-renderer.ts'),
+      '--patients',
+      String(PATIENTS),
+    ],
+    { cwd: repository, stdio: 'inherit' },
+  );
+  const code = await new Promise<number | null>((done) => child.once('exit', done));
+  if (code !== 0) throw new Error(`the renderer part ended with ${code}`);
 }
 console.log(`\nat the end, ${machineLoad()}`);
