@@ -15,6 +15,7 @@ import { PcscCardReaders } from '../../native/card/pcsc-transport';
 import { readIdentityDocument } from '../card/read-document';
 import type { ServiceHost } from '../services/service-host';
 import { type CardCommandDependencies, cardUsage, runCardCommand } from './card-commands';
+import { imagingDependencies, imagingUsage, runImagingCommand } from './imaging-commands';
 import { runSyncCommand, syncUsage } from './sync-commands';
 import { releaseUsage, runReleaseCommand, runUpdateCommand } from './update-commands';
 
@@ -38,6 +39,7 @@ Commands:
 ${syncUsage}
 ${releaseUsage}
 ${cardUsage}
+${imagingUsage}
   help                 this text`;
 
 const actionNames: Record<AuditTrailEntry['action'], string> = {
@@ -212,6 +214,8 @@ export async function runCli(
         return await runUpdateCommand(rest, host, output);
       case 'sync':
         return await runSyncCommand(rest, host, output);
+      case 'imaging':
+        return await runImagingCommand(rest, imagingDependencies(host), output);
       case 'card':
         return await runCardCommand(rest, { ...defaultCardDependencies, ...devices.card }, output);
       case undefined:

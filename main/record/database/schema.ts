@@ -130,6 +130,63 @@ export interface SyncRunTable {
   error_message: string | null;
 }
 
+/** The imaging index (main/imaging/): a patient as DICOM files identify them. */
+export interface ImagingPatientTable {
+  rowid: Generated<number>;
+  patient_key: string;
+  dicom_patient_id: string;
+  issuer: string;
+  other_ids_json: string;
+  name_json: string | null;
+  name_text: string;
+  birth_date: string | null;
+  sex: string;
+  character_set: string;
+}
+
+export interface ImagingStudyTable {
+  study_uid: string;
+  imaging_patient: number;
+  /** The record's Patient, once matched by national identifier or confirmed by a clinician. */
+  patient_id: string | null;
+  patient_link: 'identifier' | 'confirmed' | null;
+  study_date: string | null;
+  study_time: string | null;
+  description: string;
+  accession_number: string;
+  study_id: string;
+  /** 1: the PACS holds it too, so the cache may evict it. */
+  pacs_held: Generated<number>;
+  imported: string;
+  last_access: string;
+}
+
+export interface ImagingSeriesTable {
+  series_uid: string;
+  study_uid: string;
+  modality: string;
+  series_number: number | null;
+  description: string;
+}
+
+export interface ImagingInstanceTable {
+  sop_instance_uid: string;
+  series_uid: string;
+  sop_class_uid: string;
+  instance_number: number | null;
+  frames: number;
+  rows: number | null;
+  columns: number | null;
+  transfer_syntax: string;
+  photometric: string;
+  content_sha256: string;
+  byte_size: number;
+  /** The encrypted file's random id in the instance cache. */
+  cache_file: string;
+  cached_size: number;
+  imported: string;
+}
+
 export interface RecordDatabase {
   resource: ResourceTable;
   patient_search: PatientSearchTable;
@@ -142,4 +199,8 @@ export interface RecordDatabase {
   sync_patient: SyncPatientTable;
   sync_conflict: SyncConflictTable;
   sync_run: SyncRunTable;
+  imaging_patient: ImagingPatientTable;
+  imaging_study: ImagingStudyTable;
+  imaging_series: ImagingSeriesTable;
+  imaging_instance: ImagingInstanceTable;
 }

@@ -7,11 +7,13 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-record';
 import * as m0002 from './0002-record-meta';
 import * as m0003 from './0003-sync';
+import * as m0004 from './0004-imaging';
 
 const migrations: Record<string, Migration> = {
   '0001-record': m0001,
   '0002-record-meta': m0002,
   '0003-sync': m0003,
+  '0004-imaging': m0004,
 };
 
 export const recordMigrations: MigrationProvider = {
