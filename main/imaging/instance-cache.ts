@@ -17,19 +17,11 @@
  * a batch at once, before the index that points at the files is committed (ImagingLibrary).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TabibError } from '../errors';
+import { writeFileAtomic, type WriteChunk } from '../storage/atomic-file';
 
 const MAGIC = Buffer.from('TBIC', 'ascii');
 const VERSION = 1;
@@ -41,8 +33,7 @@ const FILE_ID = /^[0-9a-f]{32}$/;
 const SUFFIX = '.tbic';
 const TEMPORARY = '.tmp';
 
-/** Writes bytes to an open file; returns how many it wrote. fs.writeSync by default; tests inject a full disk. */
-export type WriteChunk = (fd: number, data: Uint8Array, offset: number, length: number) => number;
+export type { WriteChunk };
 
 export interface DicomInstanceCacheOptions {
   dir: string;
@@ -97,21 +88,14 @@ export class DicomInstanceCache {
     cipher.setAAD(this.additionalData(header, fileId));
     const body = Buffer.concat([cipher.update(plain), cipher.final()]);
     const tag = cipher.getAuthTag();
-    const temporary = `${path}${TEMPORARY}`;
-    let fd: number | undefined;
     try {
-      mkdirSync(this.folderOf(fileId), { recursive: true, mode: 0o700 });
-      fd = openSync(temporary, 'wx', 0o600);
-      for (const part of [header, body, tag]) {
-        let written = 0;
-        while (written < part.length) written += this.writeChunk(fd, part, written, part.length - written);
-      }
-      closeSync(fd);
-      fd = undefined;
-      renameSync(temporary, path);
+      // Not flushed here: sync() flushes a batch of files at once, before the index commits.
+      writeFileAtomic(path, [header, body, tag], {
+        flush: false,
+        temporary: `${path}${TEMPORARY}`,
+        write: this.writeChunk,
+      });
     } catch (error) {
-      if (fd !== undefined) closeSync(fd);
-      rmSync(temporary, { force: true });
       if (isDiskFull(error))
         throw new TabibError('DISK_FULL', 'The disk is full; the instance was not cached', { fileId });
       throw error;

@@ -5,14 +5,11 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../main/cli/tabib-cli';
 import type { AuditTrailEntry, HealthReport, PatientSearchResult } from '../../main/contract/types';
-import { InProcessHost } from '../../main/services/in-process-host';
-import { KeyFileKeychain } from '../../native/keychain/key-file-keychain';
+import { cliWorkstation, repository } from './cli-workstation';
 
-const repository = resolve(import.meta.dirname, '..', '..');
 let cleanup: (() => Promise<void>) | null = null;
 afterEach(async () => {
   await cleanup?.();
@@ -20,29 +17,9 @@ afterEach(async () => {
 });
 
 function workstation() {
-  const dir = mkdtempSync(join(tmpdir(), 'tabib-cli-'));
-  const dataDir = join(dir, 'data');
-  const host = new InProcessHost(
-    {
-      dataDir,
-      machineConfigPath: join(dir, 'machine.json'),
-      resourcesDir: join(repository, 'resources'),
-      appVersion: '3.1.4',
-      electronVersion: null,
-    },
-    new KeyFileKeychain(join(dataDir, 'keychain', 'wrapping.key')),
-  );
-  cleanup = async () => {
-    await host.close();
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const run = async (...argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(argv, host, { out: (line) => out.push(line), err: (line) => err.push(line) });
-    return { code, out, err };
-  };
-  return { dir, dataDir, host, run };
+  const station = cliWorkstation();
+  cleanup = station.close;
+  return station;
 }
 
 describe('tabib', () => {

@@ -4,15 +4,12 @@
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../main/cli/tabib-cli';
 import type { ImportReport } from '../../main/imaging/imaging-types';
-import { InProcessHost } from '../../main/services/in-process-host';
-import { KeyFileKeychain } from '../../native/keychain/key-file-keychain';
+import { cliWorkstation } from '../cli/cli-workstation';
 import { type Corpus, makeCorpus } from './dicom-corpus';
 
-const repository = resolve(import.meta.dirname, '..', '..');
 let corpus: Corpus;
 let corpusDir: string;
 beforeAll(() => {
@@ -28,30 +25,10 @@ afterEach(async () => {
 });
 
 async function workstation() {
-  const dir = mkdtempSync(join(tmpdir(), 'tabib-cli-imaging-'));
-  const dataDir = join(dir, 'data');
-  const host = new InProcessHost(
-    {
-      dataDir,
-      machineConfigPath: join(dir, 'machine.json'),
-      resourcesDir: join(repository, 'resources'),
-      appVersion: '3.1.4',
-      electronVersion: null,
-    },
-    new KeyFileKeychain(join(dataDir, 'keychain', 'wrapping.key')),
-  );
-  cleanup = async () => {
-    await host.close();
-    rmSync(dir, { recursive: true, force: true });
-  };
-  await host.invoke('setup.startDemo', { country: 'MA' });
-  const run = async (...argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(argv, host, { out: (line) => out.push(line), err: (line) => err.push(line) });
-    return { code, out, err };
-  };
-  return { dataDir, run };
+  const station = cliWorkstation('tabib-cli-imaging-');
+  cleanup = station.close;
+  await station.host.invoke('setup.startDemo', { country: 'MA' });
+  return station;
 }
 
 describe('tabib imaging', () => {
