@@ -16,6 +16,7 @@ import type {
   ChartHeader,
   EnrolmentResult,
   HealthReport,
+  NationalFetchResult,
   PatientSearchResult,
   RecordStatus,
   ReleaseVerification,
@@ -139,6 +140,15 @@ export const calls = {
   'patients.openChart': call<ChartHeader>()(
     z.object({ patientId: fhirId, reason: z.string().trim().min(1).max(500).optional() }).strict(),
     'Open a patient’s chart: its header; the opening is audited.',
+  ),
+  'patients.fetchNational': call<NationalFetchResult>()(
+    z
+      .object({
+        system: z.string().trim().min(1).max(500).optional(),
+        value: z.string().trim().min(1).max(64),
+      })
+      .strict(),
+    'Fetch a patient not in the local record from the national record by identifier (the country’s national one by default), with their record; patients.fetchProgress follows. Then open the chart as usual.',
   ),
   'record.rekey': call<{ pages: number }>()(none, 'Administrators: re-encrypt the record under a new key.'),
   'record.auditTrail': call<AuditTrailEntry[]>()(
@@ -304,6 +314,11 @@ export const events = {
     running: z.boolean(),
     pendingChanges: z.number().int().nonnegative(),
     openConflicts: z.number().int().nonnegative(),
+  }),
+  /** patients.fetchNational's progress: resources received, out of the server's total when it gives one. */
+  'patients.fetchProgress': z.object({
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative().nullable(),
   }),
   'record.seedProgress': z.object({
     done: z.number().int().nonnegative(),

@@ -129,6 +129,18 @@ export interface PatientSearchResult {
   hits: PatientSearchHit[];
   /** More patients matched than were ranked: the user should add a name part or a birth year. */
   truncated: boolean;
+  /**
+   * The national identifier the query is or contains, valid for the country profile (normalised,
+   * under the profile's current system): what `patients.fetchNational` can ask the national
+   * record for when nobody here holds it. null when the query holds none.
+   */
+  nationalIdentifier: { system: string; value: string } | null;
+}
+
+/** The patient `patients.fetchNational` brought into the replica, ready for `patients.openChart`. */
+export interface NationalFetchResult {
+  patientId: string;
+  patient: PatientSummary;
 }
 
 /**

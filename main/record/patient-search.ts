@@ -299,6 +299,17 @@ export class PatientSearch {
     return readings.filter((tokens) => tokens.length > 0);
   }
 
+  /** The first candidate that is a valid national identifier for the profile, as it is indexed. */
+  private nationalIdentifier(candidates: string[]): PatientSearchResult['nationalIdentifier'] {
+    const system = this.rules.nationalSystem;
+    if (!system) return null;
+    for (const candidate of candidates) {
+      const value = this.rules.identifierKey(candidate);
+      if (value && this.rules.identifierProblem(system, value) === null) return { system, value };
+    }
+    return null;
+  }
+
   search(query: string, limit = 50): PatientSearchResult {
     const parsed = parsePatientQuery(query);
     const hits = new Map<string, PatientSearchHit>();
@@ -339,6 +350,10 @@ export class PatientSearch {
         collator.compare(a.latin?.given ?? '', b.latin?.given ?? '') ||
         a.id.localeCompare(b.id),
     );
-    return { hits: sorted.slice(0, limit), truncated: truncated || sorted.length > limit };
+    return {
+      hits: sorted.slice(0, limit),
+      truncated: truncated || sorted.length > limit,
+      nationalIdentifier: this.nationalIdentifier(parsed.identifierCandidates),
+    };
   }
 }

@@ -253,52 +253,55 @@ export class ReplicaApply {
       acknowledged: 0,
       patients: [],
     };
-    this.record.queries.transaction(() => {
-      this.validate(
-        request.changes,
-        {
-          ...(request.maxChanges === undefined ? {} : { maxChanges: request.maxChanges }),
-          ...(request.request === undefined ? {} : { request: request.request }),
-        },
-        texts,
-      );
-      const touched = new Map<string, { applied: number; deleted: number }>();
-      const touch = (patientId: string | null, field: 'applied' | 'deleted') => {
-        if (!patientId) return;
-        let counts = touched.get(patientId);
-        if (!counts) touched.set(patientId, (counts = { applied: 0, deleted: 0 }));
-        counts[field]++;
-      };
-      request.changes.forEach((change, index) => {
-        const outcome =
-          change.op === 'put'
-            ? this.put(change.resource, texts[index] as string, now)
-            : this.remove(change.resourceType, change.id, now);
-        if (outcome.kind === 'applied') {
-          result.applied++;
-          touch(outcome.patientId, 'applied');
-        } else if (outcome.kind === 'deleted') {
-          result.deleted++;
-          touch(outcome.patientId, 'deleted');
-        } else result[outcome.kind]++;
-      });
-      for (const [patientId, counts] of touched) {
-        const parts = [
-          `${counts.applied} received`,
-          ...(counts.deleted ? [`${counts.deleted} deleted`] : []),
-        ];
-        this.record.audit.append(
-          request.actor,
-          { action: 'C', patientId, description: `${request.description}: ${parts.join(', ')}` },
-          now,
+    this.record.queries.transaction(
+      () => {
+        this.validate(
+          request.changes,
+          {
+            ...(request.maxChanges === undefined ? {} : { maxChanges: request.maxChanges }),
+            ...(request.request === undefined ? {} : { request: request.request }),
+          },
+          texts,
         );
-      }
-      if (request.follow)
-        for (const patientId of request.follow.patientIds)
-          this.statements.follow.run(patientId, request.follow.reason, now);
-      for (const { key, value } of request.state ?? []) this.syncState.set(key, value);
-      result.patients = [...touched.keys()];
-    });
+        const touched = new Map<string, { applied: number; deleted: number }>();
+        const touch = (patientId: string | null, field: 'applied' | 'deleted') => {
+          if (!patientId) return;
+          let counts = touched.get(patientId);
+          if (!counts) touched.set(patientId, (counts = { applied: 0, deleted: 0 }));
+          counts[field]++;
+        };
+        request.changes.forEach((change, index) => {
+          const outcome =
+            change.op === 'put'
+              ? this.put(change.resource, texts[index] as string, now)
+              : this.remove(change.resourceType, change.id, now);
+          if (outcome.kind === 'applied') {
+            result.applied++;
+            touch(outcome.patientId, 'applied');
+          } else if (outcome.kind === 'deleted') {
+            result.deleted++;
+            touch(outcome.patientId, 'deleted');
+          } else result[outcome.kind]++;
+        });
+        for (const [patientId, counts] of touched) {
+          const parts = [
+            `${counts.applied} received`,
+            ...(counts.deleted ? [`${counts.deleted} deleted`] : []),
+          ];
+          this.record.audit.append(
+            request.actor,
+            { action: 'C', patientId, description: `${request.description}: ${parts.join(', ')}` },
+            now,
+          );
+        }
+        if (request.follow)
+          for (const patientId of request.follow.patientIds)
+            this.statements.follow.run(patientId, request.follow.reason, now);
+        for (const { key, value } of request.state ?? []) this.syncState.set(key, value);
+        result.patients = [...touched.keys()];
+      },
+      { replayable: true },
+    );
     return result;
   }
 

@@ -316,6 +316,7 @@ export class ResourceStore {
    * Resources that come from the national record (a pull page, the demonstration seed), applied
    * in one transaction: validated against the record plus the batch, stored with their server
    * version, no outbox entry (they are already there), one audit entry per patient touched.
+   * Replayable: it commits without waiting for the disk (they can be fetched again).
    */
   importRemote(resources: Resource[], actor: Actor, options: ImportOptions): void {
     const now = this.clock().toISOString();
@@ -328,33 +329,36 @@ export class ResourceStore {
          last_updated = excluded.last_updated, patient_id = excluded.patient_id, status = excluded.status,
          date = excluded.date, deleted = 0, json = excluded.json`,
     );
-    this.queries.transaction(() => {
-      const touched = new Map<string, number>();
-      for (const resource of resources) {
-        const json = JSON.stringify(resource);
-        assertValid(resource, context, json);
-        const columns = this.columns(resource);
-        upsert.run(
-          resource.resourceType,
-          resource.id,
-          resource.meta?.versionId ?? null,
-          resource.meta?.lastUpdated ?? now,
-          columns.patient_id,
-          columns.status,
-          columns.date,
-          json,
-        );
-        if (resource.resourceType === 'Patient') this.patients.put(resource as Patient);
-        if (columns.patient_id) touched.set(columns.patient_id, (touched.get(columns.patient_id) ?? 0) + 1);
-      }
-      for (const [patientId, count] of touched) {
-        this.audit.append(
-          actor,
-          { action: 'C', patientId, description: `${options.description}: ${count}` },
-          now,
-        );
-      }
-    });
+    this.queries.transaction(
+      () => {
+        const touched = new Map<string, number>();
+        for (const resource of resources) {
+          const json = JSON.stringify(resource);
+          assertValid(resource, context, json);
+          const columns = this.columns(resource);
+          upsert.run(
+            resource.resourceType,
+            resource.id,
+            resource.meta?.versionId ?? null,
+            resource.meta?.lastUpdated ?? now,
+            columns.patient_id,
+            columns.status,
+            columns.date,
+            json,
+          );
+          if (resource.resourceType === 'Patient') this.patients.put(resource as Patient);
+          if (columns.patient_id) touched.set(columns.patient_id, (touched.get(columns.patient_id) ?? 0) + 1);
+        }
+        for (const [patientId, count] of touched) {
+          this.audit.append(
+            actor,
+            { action: 'C', patientId, description: `${options.description}: ${count}` },
+            now,
+          );
+        }
+      },
+      { replayable: true },
+    );
   }
 
   counts(): { patients: number; resources: number; pendingChanges: number } {

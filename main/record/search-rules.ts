@@ -29,6 +29,8 @@ export interface SearchRules {
   /** Canonical digits of a phone number (E.164 without '+'), or null if it is not one. */
   phoneKey(raw: string): string | null;
   isNationalSystem(system: string): boolean;
+  /** The profile's current national identifier system (what a typed national ID is looked up under remotely). Optional. */
+  readonly nationalSystem?: string;
   /**
    * Changes whenever nameTerms would give other terms for the same names (new rules, a changed
    * name dictionary): a record whose name index was built under another version should rebuild

@@ -20,12 +20,13 @@ import { cscaTrustDir, readIdentityDocument } from '../card/read-document';
 import { buildHealthReport } from '../health/health-report';
 import { RecordService } from '../record/record-service';
 import { seedDemoRecord } from '../record/demo-seed';
+import { loadCountryProfile } from '../record/identity/country-profile';
 import { TabibError } from '../errors';
 import { WorkstationSetup } from '../setup/workstation-setup';
 import { UpdateService } from '../update/update-service';
 import { loadWorkstationKey } from '../setup/workstation-key';
 import { FhirClient } from '../sync/fhir-client';
-import { createFetch } from '../sync/http-transport';
+import { createFetch, type FetchLike } from '../sync/http-transport';
 import { systemTimers } from '../sync/sync-scheduler';
 import { SyncService, type SyncFunctions } from '../sync/sync-service';
 import { ClientCredentialsTokenSource } from '../sync/token-source';
@@ -77,6 +78,32 @@ const nationalSync: SyncFunctions = { pull: pullChanges, push: pushOutbox };
 
 interface SyncSimulatorModule {
   createSyncFunctions(controlFile: string): SyncFunctions | Promise<SyncFunctions>;
+  /**
+   * Optional: the simulated service's HTTP answers, for what the real FHIR client asks it (the
+   * on-demand fetch runs patient-fetch.ts unchanged over it). Without it the client has no network.
+   */
+  createNationalFetch?(controlFile: string): FetchLike;
+}
+
+type SyncSimulator = NonNullable<ServiceEnvironment['syncSimulator']>;
+
+const simulatorModules = new Map<string, Promise<SyncSimulatorModule>>();
+
+/** The simulator's module (a CommonJS module's exports may arrive as its default export only), loaded once. */
+function loadSyncSimulator(simulator: SyncSimulator): Promise<SyncSimulatorModule> {
+  let loading = simulatorModules.get(simulator.module);
+  if (!loading) {
+    loading = import(pathToFileURL(simulator.module).href).then((loaded: unknown) => {
+      const candidate = loaded as Partial<SyncSimulatorModule> & { default?: Partial<SyncSimulatorModule> };
+      const module =
+        typeof candidate.createSyncFunctions === 'function' ? candidate : (candidate.default ?? {});
+      if (typeof module.createSyncFunctions !== 'function')
+        throw new TabibError('INTERNAL', `${simulator.module} exports no createSyncFunctions`);
+      return module as SyncSimulatorModule;
+    });
+    simulatorModules.set(simulator.module, loading);
+  }
+  return loading;
 }
 
 /** The pull and push of this environment: the national service's, or in the e2e harness a simulated one. */
@@ -85,14 +112,9 @@ function syncFunctions(env: ServiceEnvironment): SyncFunctions {
   if (!simulator) return nationalSync;
   let loading: Promise<SyncFunctions> | null = null;
   const load = () =>
-    (loading ??= import(pathToFileURL(simulator.module).href).then(async (loaded: unknown) => {
-      const candidate = loaded as Partial<SyncSimulatorModule> & { default?: Partial<SyncSimulatorModule> };
-      const module =
-        typeof candidate.createSyncFunctions === 'function' ? candidate : (candidate.default ?? {});
-      if (typeof module.createSyncFunctions !== 'function')
-        throw new TabibError('INTERNAL', `${simulator.module} exports no createSyncFunctions`);
-      return module.createSyncFunctions(simulator.controlFile);
-    }));
+    (loading ??= loadSyncSimulator(simulator).then((module) =>
+      module.createSyncFunctions(simulator.controlFile),
+    ));
   return {
     push: async (context) => (await load()).push(context),
     pull: async (context) => (await load()).pull(context),
@@ -115,12 +137,21 @@ function nationalClient(
     const service = config.effective().nationalService;
     if (!service)
       throw new TabibError('SYNC_DISABLED', 'This workstation is not enrolled with a national service');
-    if (env.syncSimulator)
+    const simulator = env.syncSimulator;
+    if (simulator) {
+      const module = await loadSyncSimulator(simulator);
       return new FhirClient({
         baseUrl: service.baseUrl,
-        fetch: () =>
-          Promise.reject(new TabibError('SYNC_UNREACHABLE', 'The simulated national service has no network')),
+        fetch:
+          module.createNationalFetch?.(simulator.controlFile) ??
+          (() =>
+            Promise.reject(
+              new TabibError('SYNC_UNREACHABLE', 'The simulated national service has no network'),
+            )),
+        // A simulated failure is answered at once: short waits keep the e2e quick, retries included.
+        retry: { baseDelayMs: 20, maxDelayMs: 100 },
       });
+    }
     const transport = createFetch(
       service.caCertificateFile ? { caCertificateFile: service.caCertificateFile } : {},
     );
@@ -245,6 +276,7 @@ export function createServices(
         ? { ...systemTimers, now: () => clock().getTime(), random: () => 0.5 }
         : systemTimers,
       client: nationalClient(env, config, keychain, layout, transports),
+      countryProfile: () => loadCountryProfile(env.resourcesDir, config.effective().country),
       release: async () => {
         await Promise.all(transports.splice(0).map((transport) => transport.close()));
       },
@@ -284,7 +316,8 @@ export function createHandlers(services: Services, emit: EventSink): Handlers {
   services.card.onEvent((event) => emit(event.name, event.payload));
   services.sync.onEvent((event) => {
     if (event.name === 'sync.progress') emit('sync.progress', event.payload);
-    else emit('sync.status', event.payload);
+    else if (event.name === 'sync.status') emit('sync.status', event.payload);
+    else emit('patients.fetchProgress', event.payload);
   });
   const seedProgress = (done: number, total: number) => emit('record.seedProgress', { done, total });
   return {
@@ -324,6 +357,7 @@ export function createHandlers(services: Services, emit: EventSink): Handlers {
       followOpenedPatient(record, patientId, services.record.now());
       return header;
     },
+    'patients.fetchNational': (request) => services.sync.fetchPatient(request, services.record.actor()),
     'record.rekey': () => services.record.rekey(),
     'record.auditTrail': async ({ patientId }) => (await services.record.open()).audit.forPatient(patientId),
     'demo.seed': async ({ patients, seed }) => {

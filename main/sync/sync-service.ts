@@ -10,6 +10,7 @@
  */
 import type { Patient, Resource } from '@medplum/fhirtypes';
 import type { ConfigStore } from '../config/config-store';
+import type { NationalFetchResult } from '../contract/types';
 import type {
   ConflictChoice,
   SyncConflictView,
@@ -21,10 +22,13 @@ import { isErrorCode } from '../contract/errors';
 import { TabibError } from '../errors';
 import type { Actor } from '../record/actor';
 import type { LocalRecord } from '../record/local-record';
+import type { CountryProfile } from '../record/identity/country-profile';
+import { identifierKey, identifierProblem } from '../record/identity/national-id';
 import type { RecordService } from '../record/record-service';
 import { ConflictLog, type ConflictRecord } from './conflict-log';
 import { resolveConflict } from './conflict-resolution';
 import type { FhirClient } from './fhir-client';
+import { fetchPatientByIdentifier } from './patient-fetch';
 import { SyncEngine } from './sync-engine';
 import { SyncScheduler, type SchedulerTimers } from './sync-scheduler';
 import { buildSyncStatus, noSyncFacts, readSyncFacts } from './sync-status';
@@ -43,6 +47,8 @@ export interface SyncServiceOptions {
   functions: SyncFunctions;
   /** Builds the client for the enrolled service (called at the first run, then kept). */
   client: () => Promise<FhirClient>;
+  /** The workstation's country profile: the national identifier system and its rules (the on-demand fetch). */
+  countryProfile: () => CountryProfile;
   /** Closes what the clients opened (their connection pools), after the last run. */
   release?: () => Promise<void>;
   timers?: SchedulerTimers;
@@ -56,8 +62,16 @@ export interface SyncStatusSignal {
   openConflicts: number;
 }
 
+/** patients.fetchNational's progress: resources received (the patient included), out of a total when known. */
+export interface NationalFetchProgress {
+  done: number;
+  total: number | null;
+}
+
 export type SyncServiceEvent =
-  { name: 'sync.progress'; payload: SyncProgress } | { name: 'sync.status'; payload: SyncStatusSignal };
+  | { name: 'sync.progress'; payload: SyncProgress }
+  | { name: 'sync.status'; payload: SyncStatusSignal }
+  | { name: 'patients.fetchProgress'; payload: NationalFetchProgress };
 
 const HISTORY_LIMIT = 20;
 
@@ -102,24 +116,40 @@ export class SyncService {
     return this.options.config.effective().syncIntervalSeconds;
   }
 
+  /** Which patients the replica keeps: the facility's (Patient?organization=) and the followed ones. */
+  private scope(): SyncScope {
+    const config = this.options.config.effective();
+    return {
+      facilityPatients: config.facility ? { organization: `Organization/${config.facility.id}` } : null,
+    };
+  }
+
+  /** The one client of the enrolled service, built on first need (again after a failure to build it). */
+  private fhirClient(): Promise<FhirClient> {
+    return (this.client ??= this.options.client().catch((error: unknown) => {
+      this.client = null;
+      throw error;
+    }));
+  }
+
+  private disabledError(): TabibError {
+    return new TabibError(
+      'SYNC_DISABLED',
+      this.disabledReason() === 'demo'
+        ? 'A demonstration workstation does not sync with a national record service'
+        : 'This workstation is not enrolled with a national record service',
+    );
+  }
+
   /** The scheduler of an enrolled workstation (built on first need), or null. */
   private enabledScheduler(): SyncScheduler | null {
     if (this.closed || this.disabledReason()) return null;
     if (this.scheduler) return this.scheduler;
     const { record, clock, functions } = this.options;
-    const config = this.options.config.effective();
-    const scope: SyncScope = {
-      // The facility's patients: those whose managing organization is the facility (Patient?organization=).
-      facilityPatients: config.facility ? { organization: `Organization/${config.facility.id}` } : null,
-    };
     const engine = new SyncEngine({
       record: () => record.open(),
-      client: () =>
-        (this.client ??= this.options.client().catch((error: unknown) => {
-          this.client = null;
-          throw error;
-        })),
-      scope,
+      client: () => this.fhirClient(),
+      scope: this.scope(),
       clock,
       actor: { reference: `Device/${record.workstation().id}`, display: 'Tabib sync' },
       push: functions.push,
@@ -193,14 +223,61 @@ export class SyncService {
   /** One sync now (or right after the one in progress); resolves with its report. */
   async runNow(trigger: SyncTrigger = 'manual'): Promise<SyncRunView> {
     const scheduler = this.enabledScheduler();
-    if (!scheduler)
-      throw new TabibError(
-        'SYNC_DISABLED',
-        this.disabledReason() === 'demo'
-          ? 'A demonstration workstation does not sync with a national record service'
-          : 'This workstation is not enrolled with a national record service',
-      );
+    if (!scheduler) throw this.disabledError();
     return runView(await scheduler.runNow(trigger));
+  }
+
+  /**
+   * On demand (issue 4, item 5): a patient not in the replica, by identifier — the country's
+   * national one unless `system` names another — fetched from the national record with their
+   * record (patient-fetch.ts), and followed from then on. The value is checked against the
+   * profile before anything is asked (IDENTIFIER_INVALID) and asked for in its indexed form.
+   * The pages are applied and audited as `actor`'s (the clinician who asked: the audit trail
+   * says who brought the record here); progress goes out as `patients.fetchProgress`, apart from
+   * `sync.progress`, which tells of the background runs. Opening the chart is then the usual
+   * `patients.openChart`.
+   */
+  async fetchPatient(
+    request: { system?: string | undefined; value: string },
+    actor: Actor,
+  ): Promise<NationalFetchResult> {
+    if (this.closed || this.disabledReason()) throw this.disabledError();
+    const profile = this.options.countryProfile();
+    const system = request.system ?? profile.nationalIdentifier.system;
+    const value = identifierKey(request.value);
+    const problem = value === '' ? 'empty' : identifierProblem(profile, system, value);
+    if (problem)
+      throw new TabibError('IDENTIFIER_INVALID', `${request.value} is not a valid identifier for ${system}`, {
+        system,
+        problem,
+      });
+    const record = await this.options.record.open();
+    const tell = (progress: SyncProgress) => {
+      try {
+        this.emit({
+          name: 'patients.fetchProgress',
+          payload: { done: progress.done, total: progress.total },
+        });
+      } catch {
+        // A listener's failure is not the fetch's.
+      }
+    };
+    const patientId = await fetchPatientByIdentifier(
+      {
+        record,
+        client: await this.fhirClient(),
+        scope: this.scope(),
+        clock: this.options.clock,
+        actor,
+      },
+      { system, value },
+      { progress: tell },
+    );
+    const patient = record.store.read<Patient>('Patient', patientId);
+    if (!patient)
+      throw new TabibError('INTERNAL', `Patient/${patientId} was fetched but is not in the record`);
+    void this.signal();
+    return { patientId, patient: record.patients.summaryOf(patient) };
   }
 
   /** The network is back: sync now (backoff forgotten). */

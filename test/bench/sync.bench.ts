@@ -31,8 +31,8 @@ const { values } = parseArgs({
   options: {
     patients: { type: 'string', default: '10000' },
     changes: { type: 'string', default: '10000' },
-    /** The renderer's longest task during a sync (builds the app and starts Chromium). */
-    renderer: { type: 'boolean', default: true },
+    /** Skips the renderer's part (which builds the app and starts Chromium). */
+    'without-renderer': { type: 'boolean', default: false },
   },
 });
 const PATIENTS = Number(values.patients);
@@ -194,7 +194,7 @@ try {
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
 }
-if (values.renderer) {
+if (!values['without-renderer']) {
   // In its own process: the harness is browser-side code, type-checked with the DOM (tsconfig.e2e).
   const child = spawn(
     process.execPath,

@@ -14,7 +14,6 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ConfigStore } from '../../main/config/config-store';
 import { dataLayout } from '../../main/config/paths';
-import type { ConfigFile } from '../../main/config/schema';
 import type { Envelope } from '../../main/contract/errors';
 import type { ChartHeader, SyncConflictView } from '../../main/contract/types';
 import type { Actor } from '../../main/record/actor';
@@ -23,28 +22,14 @@ import { RecordService } from '../../main/record/record-service';
 import { ConflictLog } from '../../main/sync/conflict-log';
 import { KeyFileKeychain } from '../../native/keychain/key-file-keychain';
 import { harnessSuite, type Workstation } from './harness';
+import { enrolledConfig } from './enrolled-config';
 import { expectScreenshot } from './screenshots';
 
 const suite = harnessSuite();
 const poll = <T>(check: () => T | Promise<T>) => expect.poll(check, { timeout: 15_000 });
 const resourcesDir = resolve(import.meta.dirname, '..', '..', 'resources');
 
-const enrolled = (language: 'fr' | 'ar'): ConfigFile => ({
-  mode: 'national',
-  language,
-  country: 'MA',
-  facility: { id: 'CS-0417', name: 'Centre de santé urbain Agdal' },
-  // The harness's key-file keychain is not a protected one.
-  allowWeakKeychain: true,
-  nationalService: {
-    baseUrl: 'https://dossier.sante.example/fhir',
-    tokenUrl: 'https://iam.sante.example/token',
-    clientId: 'tabib-ws-0417',
-    publicKeyJwk: { kty: 'EC', crv: 'P-384', x: 'x', y: 'y' },
-    keyThumbprint: 'thumbprint',
-    enrolledAt: '2026-11-02T10:00:00.000Z',
-  },
-});
+const enrolled = enrolledConfig;
 
 const nurse: Actor = { reference: 'Practitioner/inf-haddad', display: 'Inf. Karim Haddad' };
 

@@ -4,6 +4,7 @@
  * writes. Kept apart from the simulation so that the harness and global setup stay light.
  */
 import { resolve } from 'node:path';
+import type { Patient, Resource } from '@medplum/fhirtypes';
 
 /** The simulation's source, and where test/e2e/global-setup.ts builds it for the services worker. */
 export const HARNESS_SYNC_SOURCE = resolve(import.meta.dirname, 'harness-sync.ts');
@@ -23,6 +24,17 @@ export interface HarnessSyncControl {
   holdPush?: boolean;
   /** How many resources the pull applies. */
   pulled?: number;
+  /**
+   * The national record an on-demand fetch meets (patients.fetchNational): `Patient?identifier=`
+   * finds these patients by identifier (any other is not found), `$everything` returns each one's
+   * `record` (references to the patient or within the record only), `pageSize` resources a page.
+   * Reachability and server errors follow `service`.
+   */
+  national?: { patient: Patient; record: Resource[] }[];
+  /** Resources per `$everything` page (default 2, so that progress shows). */
+  pageSize?: number;
+  /** The `$everything` pages after the first wait until a later control file says false. */
+  holdFetch?: boolean;
 }
 
 export const defaultHarnessSyncControl: HarnessSyncControl = { service: 'ok' };

@@ -7,8 +7,13 @@
  *
  * The push acknowledges the outbox as a server would (the entries go, the resources get a server
  * version), except resources held by an open conflict; the pull applies nothing but its count.
+ *
+ * The on-demand fetch is simulated one level lower, at HTTP (`createNationalFetch`): the services'
+ * real FhirClient and patient-fetch.ts run over it, as they do against the national service.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import type { Bundle, CapabilityStatement, Resource } from '@medplum/fhirtypes';
+import type { FetchLike, RequestInitLike, ResponseLike } from '../../main/sync/http-transport';
 import type { PullReport, PushReport, SyncContext } from '../../main/sync/sync-types';
 import { defaultHarnessSyncControl, type HarnessSyncControl } from './harness-sync-control';
 
@@ -80,5 +85,125 @@ export function createSyncFunctions(controlFile: string): {
       reachable(control);
       return { applied: control.pulled ?? 0, deleted: 0, pages: 1, conflicts: 0 };
     },
+  };
+}
+
+const FHIR_JSON = { 'content-type': 'application/fhir+json' };
+
+function fhirResponse(body: unknown, status = 200): ResponseLike {
+  return new Response(JSON.stringify(body), { status, headers: FHIR_JSON }) as unknown as ResponseLike;
+}
+
+/** What the simulated service declares: Patient search by identifier, and $everything. */
+const capabilityStatement: CapabilityStatement = {
+  resourceType: 'CapabilityStatement',
+  status: 'active',
+  date: '2026-11-01',
+  kind: 'instance',
+  fhirVersion: '4.0.1',
+  format: ['json'],
+  software: { name: 'Tabib harness national record' },
+  rest: [
+    {
+      mode: 'server',
+      resource: [
+        {
+          type: 'Patient',
+          interaction: [{ code: 'read' }, { code: 'search-type' }],
+          searchParam: [{ name: 'identifier', type: 'token' }],
+          operation: [
+            { name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+function searchset(base: string, resources: Resource[], total: number, next: string | null): Bundle {
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    total,
+    ...(next ? { link: [{ relation: 'next', url: `${base}/${next}` }] } : {}),
+    entry: resources.map((resource) => ({
+      fullUrl: `${base}/${resource.resourceType}/${String(resource.id)}`,
+      resource,
+      search: { mode: 'match' as const },
+    })),
+  };
+}
+
+async function waitWhileHeld(controlFile: string, signal: AbortSignal): Promise<void> {
+  while (readControl(controlFile).holdFetch) {
+    signal.throwIfAborted();
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/**
+ * The simulated national service over HTTP, for the services' FhirClient: `GET metadata`,
+ * `GET Patient?identifier=system|value`, `GET Patient/[id]/$everything` (paged by `_page`).
+ * Unreachable: the connection is refused, as undici reports it.
+ */
+export function createNationalFetch(controlFile: string): FetchLike {
+  return async (url: string, init: RequestInitLike) => {
+    const control = readControl(controlFile);
+    if (control.service === 'unreachable')
+      throw Object.assign(new TypeError('fetch failed'), {
+        cause: Object.assign(new Error(`connect ECONNREFUSED ${new URL(url).host}`), {
+          code: 'ECONNREFUSED',
+        }),
+      });
+    if (control.service === 'serverError')
+      return fhirResponse(
+        {
+          resourceType: 'OperationOutcome',
+          issue: [{ severity: 'error', code: 'transient', diagnostics: 'Service Unavailable' }],
+        },
+        503,
+      );
+    const parsed = new URL(url);
+    // The base is what comes before the interaction: `[base]/metadata`, `[base]/Patient…`.
+    const at = Math.max(0, parsed.pathname.search(/\/(metadata|Patient)(\/|$)/));
+    const base = parsed.origin + parsed.pathname.slice(0, at);
+    const path = parsed.pathname.slice(at + 1).split('/');
+    const national = control.national ?? [];
+    if (path[0] === 'metadata') return fhirResponse(capabilityStatement);
+    if (path.length === 1 && path[0] === 'Patient' && parsed.searchParams.has('identifier')) {
+      const [system, value] = (parsed.searchParams.get('identifier') as string).split('|');
+      const found = national
+        .map((entry) => entry.patient)
+        .filter((patient) =>
+          (patient.identifier ?? []).some(
+            (identifier) => identifier.system === system && identifier.value === value,
+          ),
+        );
+      return fhirResponse(searchset(base, found, found.length, null));
+    }
+    if (path[0] === 'Patient' && path[2] === '$everything') {
+      const entry = national.find(
+        (candidate) => candidate.patient.id === decodeURIComponent(path[1] as string),
+      );
+      if (!entry)
+        return fhirResponse(
+          { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found' }] },
+          404,
+        );
+      const all: Resource[] = [entry.patient, ...entry.record];
+      const size = control.pageSize ?? 2;
+      const page = Number(parsed.searchParams.get('_page') ?? '1');
+      if (page > 1) await waitWhileHeld(controlFile, init.signal);
+      const next =
+        page * size < all.length ? `Patient/${String(entry.patient.id)}/$everything?_page=${page + 1}` : null;
+      return fhirResponse(searchset(base, all.slice((page - 1) * size, page * size), all.length, next));
+    }
+    return fhirResponse(
+      {
+        resourceType: 'OperationOutcome',
+        issue: [{ severity: 'error', code: 'not-supported', diagnostics: url }],
+      },
+      400,
+    );
   };
 }

@@ -52,9 +52,22 @@ export class SyncQueries {
     return this.statement(compiled.sql).run(...(compiled.parameters as unknown[]));
   }
 
-  /** One synchronous transaction: all or nothing. Nested calls become savepoints. */
-  transaction<T>(work: () => T): T {
-    return this.sqlite.transaction(work)();
+  /**
+   * One synchronous transaction: all or nothing. Nested calls become savepoints.
+   *
+   * `replayable`: what it writes can be fetched again, and its position is written with it (a
+   * page of the national record and its cursor): it commits without waiting for the disk
+   * (`synchronous = NORMAL`; in WAL mode still atomic and consistent after a crash or power cut,
+   * only possibly lost, and then pulled again). Local changes always wait for the disk (FULL).
+   */
+  transaction<T>(work: () => T, options: { replayable?: boolean } = {}): T {
+    if (!options.replayable || this.sqlite.inTransaction) return this.sqlite.transaction(work)();
+    this.sqlite.pragma('synchronous = NORMAL');
+    try {
+      return this.sqlite.transaction(work)();
+    } finally {
+      this.sqlite.pragma('synchronous = FULL');
+    }
   }
 }
 

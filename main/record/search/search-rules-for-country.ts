@@ -25,6 +25,7 @@ export function createSearchRules(resourcesDir: string, country: Country): Searc
     identifierKey,
     phoneKey: (raw) => phoneKey(profile.phone, raw),
     isNationalSystem: (system) => isNationalSystem(profile, system),
+    nationalSystem: profile.nationalIdentifier.system,
     identifierProblem: (system, value) => identifierProblem(profile, system, value),
   };
 }

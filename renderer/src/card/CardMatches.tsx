@@ -2,19 +2,24 @@ import { Alert, Badge, Button, Group, Kbd, Paper, Stack, Text, Title } from '@ma
 import { IconAlertTriangle, IconFolderOpen, IconUserQuestion } from '@tabler/icons-react';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CardPatientMatch } from '../../../main/contract/types';
+import type { CardPatientMatch, PatientSummary } from '../../../main/contract/types';
 import { useConfig } from '../app/config-context';
 import { formatBirthDate } from '../patients/age';
+import { NationalRecordFetch } from '../patients/NationalRecordFetch';
 import { PatientName, scriptsInOrder } from '../patients/PatientName';
 
 export interface CardMatchesProps {
   matches: CardPatientMatch[];
   active: boolean;
   onOpen(match: CardPatientMatch): void;
+  /** The holder's national identifier as the card gives it (its country, its value), if it does. */
+  nationalId: { country: string; value: string } | null;
+  /** The holder, not in the local record, was fetched from the national record: open their chart. */
+  onFetched(patient: PatientSummary): void;
 }
 
 /** The card's holder in the local record: the patients it may be, best first, each to open. */
-export function CardMatches({ matches, active, onOpen }: CardMatchesProps) {
+export function CardMatches({ matches, active, onOpen, nationalId, onFetched }: CardMatchesProps) {
   const { t } = useTranslation();
   const { config } = useConfig();
   const first = useRef<HTMLButtonElement>(null);
@@ -25,19 +30,32 @@ export function CardMatches({ matches, active, onOpen }: CardMatchesProps) {
   }, [active, matches]);
 
   if (matches.length === 0) {
+    // Only this country's national identifier can be asked for (a foreign card's is not ours).
+    const fetchable = nationalId && nationalId.country === config.country ? nationalId.value : null;
     return (
-      <Paper withBorder radius="md" p="lg" data-testid="card-no-match">
-        <Group align="flex-start" wrap="nowrap">
-          <IconUserQuestion size={28} aria-hidden color="var(--mantine-color-gray-6)" />
-          <Stack gap={4}>
-            <Text fw={600}>{t('card.matches.none')}</Text>
-            <Text size="sm">{t('card.matches.noneTodo')}</Text>
-            <Text size="sm" c="dimmed">
-              {t('card.matches.registrationLater')}
-            </Text>
-          </Stack>
-        </Group>
-      </Paper>
+      <Stack gap="sm">
+        <Paper withBorder radius="md" p="lg" data-testid="card-no-match">
+          <Group align="flex-start" wrap="nowrap">
+            <IconUserQuestion size={28} aria-hidden color="var(--mantine-color-gray-6)" />
+            <Stack gap={4}>
+              <Text fw={600}>{t('card.matches.none')}</Text>
+              <Text size="sm">{t('card.matches.noneTodo')}</Text>
+              <Text size="sm" c="dimmed">
+                {t('card.matches.registrationLater')}
+              </Text>
+            </Stack>
+          </Group>
+        </Paper>
+        {fetchable && (
+          <NationalRecordFetch
+            key={fetchable}
+            identifier={{ value: fetchable }}
+            active={active}
+            onFetched={onFetched}
+            autoFocus
+          />
+        )}
+      </Stack>
     );
   }
 

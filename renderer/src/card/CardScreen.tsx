@@ -4,7 +4,7 @@ import { useHotkeys } from '@mantine/hooks';
 import { IconCreditCard, IconCreditCardOff, IconPlugConnectedX, IconRefresh } from '@tabler/icons-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CardPatientMatch, CardReadProgress, CardReadResult } from '../../../main/contract/types';
+import type { CardReadProgress, CardReadResult, PatientSummary } from '../../../main/contract/types';
 import { ErrorAlert } from '../errors/ErrorAlert';
 import { PatientChartHeader } from '../patients/PatientChartHeader';
 import { invoke, subscribe } from '../tabib-client';
@@ -92,7 +92,7 @@ function ReadProgress({ progress }: { progress: CardReadProgress | null }) {
 export function CardScreen({ active }: { active: boolean }) {
   const { t } = useTranslation();
   const [read, setRead] = useState<ReadState>({ status: 'idle' });
-  const [open, setOpen] = useState<CardPatientMatch | null>(null);
+  const [open, setOpen] = useState<PatientSummary | null>(null);
   /** The scanned key waiting for its card, for the insertion event (which comes outside React). */
   const waitingKey = useRef<CardAccessKey | null>(null);
   const reading = read.status === 'reading';
@@ -154,14 +154,7 @@ export function CardScreen({ active }: { active: boolean }) {
   useHotkeys(active && read.status === 'done' && !open ? [['Escape', again]] : []);
 
   if (open)
-    return (
-      <PatientChartHeader
-        key={open.patient.id}
-        patient={open.patient}
-        active={active}
-        onBack={() => setOpen(null)}
-      />
-    );
+    return <PatientChartHeader key={open.id} patient={open} active={active} onBack={() => setOpen(null)} />;
 
   return (
     <Stack maw={1100} data-testid="screen-card" data-state={read.status}>
@@ -181,7 +174,13 @@ export function CardScreen({ active }: { active: boolean }) {
             </Button>
           </Group>
           <IdentityCard report={read.result.report} />
-          <CardMatches matches={read.result.matches} active={active} onOpen={setOpen} />
+          <CardMatches
+            matches={read.result.matches}
+            active={active}
+            onOpen={(match) => setOpen(match.patient)}
+            nationalId={read.result.report.identity.nationalId}
+            onFetched={setOpen}
+          />
         </>
       ) : (
         <>

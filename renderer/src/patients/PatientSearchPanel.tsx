@@ -2,9 +2,10 @@ import { Alert, Group, Kbd, Loader, Paper, Stack, Text, TextInput, Title } from 
 import { IconInfoCircle, IconSearch, IconUserSearch } from '@tabler/icons-react';
 import { useEffect, useState, type KeyboardEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PatientSearchHit } from '../../../main/contract/types';
+import type { PatientSearchHit, PatientSummary } from '../../../main/contract/types';
 import { ErrorAlert } from '../errors/ErrorAlert';
 import { invoke } from '../tabib-client';
+import { NationalRecordFetch } from './NationalRecordFetch';
 import { PatientResults, resultRowId } from './PatientResults';
 import type { PatientSearchView } from './use-patient-search';
 
@@ -19,6 +20,10 @@ export interface PatientSearchPanelProps {
   selected: number;
   onSelect(index: number): void;
   onOpen(hit: PatientSearchHit): void;
+  /** False while another section of the frame is on screen. */
+  active: boolean;
+  /** A patient fetched from the national record (no local result): open their chart. */
+  onFetched(patient: PatientSummary): void;
 }
 
 function KeyboardHelp() {
@@ -90,6 +95,8 @@ export function PatientSearchPanel({
   selected,
   onSelect,
   onOpen,
+  active,
+  onFetched,
 }: PatientSearchPanelProps) {
   const { t } = useTranslation();
   const shown = search.shown;
@@ -171,6 +178,14 @@ export function PatientSearchPanel({
             <EmptyRecordNote />
           </Stack>
         </Paper>
+      )}
+      {shown?.result && hits.length === 0 && shown.result.nationalIdentifier && (
+        <NationalRecordFetch
+          key={shown.result.nationalIdentifier.value}
+          identifier={shown.result.nationalIdentifier}
+          active={active}
+          onFetched={onFetched}
+        />
       )}
       {shown?.result && hits.length > 0 && (
         <Stack gap="xs">

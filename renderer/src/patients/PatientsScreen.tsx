@@ -1,6 +1,6 @@
 import './patients.css';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { PatientSearchHit } from '../../../main/contract/types';
+import type { PatientSummary } from '../../../main/contract/types';
 import { PatientChartHeader } from './PatientChartHeader';
 import { PatientSearchPanel } from './PatientSearchPanel';
 import { usePatientSearch } from './use-patient-search';
@@ -12,10 +12,12 @@ import { usePatientSearch } from './use-patient-search';
  */
 export function PatientsScreen({ active }: { active: boolean }) {
   const [text, setText] = useState('');
-  const search = usePatientSearch(text);
+  /** Raised when the local record gained patients (a national fetch): the shown answer is asked again. */
+  const [recordRevision, setRecordRevision] = useState(0);
+  const search = usePatientSearch(text, recordRevision);
   /** The selected row, for the list answering `query`; a new list starts on its first row. */
   const [selection, setSelection] = useState({ query: '', index: 0 });
-  const [open, setOpen] = useState<PatientSearchHit | null>(null);
+  const [open, setOpen] = useState<PatientSummary | null>(null);
   const input = useRef<HTMLInputElement>(null);
 
   const shownQuery = search.shown?.query ?? '';
@@ -41,6 +43,11 @@ export function PatientsScreen({ active }: { active: boolean }) {
         const index = search.shown?.result?.hits.indexOf(hit) ?? -1;
         if (index >= 0) setSelection({ query: shownQuery, index });
         setOpen(hit);
+      }}
+      active={active}
+      onFetched={(patient) => {
+        setRecordRevision((revision) => revision + 1);
+        setOpen(patient);
       }}
     />
   );

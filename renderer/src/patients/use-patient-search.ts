@@ -36,7 +36,8 @@ export interface PatientSearchView {
   whenAnswered(then: (answer: SearchAnswer) => void): void;
 }
 
-export function usePatientSearch(text: string): PatientSearchView {
+/** `revision`: raise it when the local record changed under the same query, to ask again. */
+export function usePatientSearch(text: string, revision = 0): PatientSearchView {
   const query = text.trim();
   const [answer, setAnswer] = useState<SearchAnswer | null>(null);
   const waiting = useRef<((answer: SearchAnswer) => void) | null>(null);
@@ -74,7 +75,7 @@ export function usePatientSearch(text: string): PatientSearchView {
       clearTimeout(timer);
       sendNow.current = null;
     };
-  }, [query]);
+  }, [query, revision]);
 
   const current = answer?.query === query ? answer : null;
   const whenAnswered = useCallback(
