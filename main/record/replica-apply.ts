@@ -33,7 +33,9 @@ import { validateResource, type ValidationIssue } from './resource-validation';
 
 /** One change the server reports: a version to store, or a deletion. */
 export type RemoteChange =
-  { op: 'put'; resource: Resource } | { op: 'delete'; resourceType: string; id: string };
+  | { op: 'put'; resource: Resource }
+  /** `time`: when the server deleted it (history's response.lastModified), when it says. */
+  | { op: 'delete'; resourceType: string; id: string; time?: string | null };
 
 export type FollowReason = 'opened' | 'fetched' | 'facility';
 
@@ -71,12 +73,21 @@ interface Row {
   rowid: number;
   version: number;
   remote_version: string | null;
+  remote_updated: string | null;
   patient_id: string | null;
   deleted: number;
   json: string;
 }
 
 export const DEFAULT_MAX_PAGE_CHANGES = 5_000;
+
+/** Is the server instant `time` before `held` (both FHIR instants; unknown is never older)? */
+function isOlder(time: string | null | undefined, held: string | null): boolean {
+  if (!time || !held) return false;
+  const a = Date.parse(time);
+  const b = Date.parse(held);
+  return Number.isFinite(a) && Number.isFinite(b) && a < b;
+}
 
 /** JSON with object keys sorted and `meta` left out: what a resource says, not which version it is. */
 export function contentKey(resource: Resource): string {
@@ -122,7 +133,7 @@ export class ReplicaApply {
     this.syncState = new SyncState(queries);
     this.statements = {
       row: queries.statement(
-        'select rowid, version, remote_version, patient_id, deleted, json from resource where type = ? and id = ?',
+        'select rowid, version, remote_version, remote_updated, patient_id, deleted, json from resource where type = ? and id = ?',
       ),
       live: queries.statement('select 1 from resource where type = ? and id = ? and deleted = 0'),
       pending: queries.statement('select 1 from outbox where resource_type = ? and resource_id = ? limit 1'),
@@ -130,13 +141,16 @@ export class ReplicaApply {
         `select 1 from sync_conflict where resource_type = ? and resource_id = ? and status = 'open'`,
       ),
       upsert: queries.statement(
-        `insert into resource (type, id, version, remote_version, last_updated, patient_id, status, date, deleted, json)
-         values (?, ?, 1, ?, ?, ?, ?, ?, 0, ?)
+        `insert into resource (type, id, version, remote_version, remote_updated, last_updated, patient_id, status, date, deleted, json)
+         values (?, ?, 1, ?, ?, ?, ?, ?, ?, 0, ?)
          on conflict (type, id) do update set version = version + 1, remote_version = excluded.remote_version,
-           last_updated = excluded.last_updated, patient_id = excluded.patient_id, status = excluded.status,
-           date = excluded.date, deleted = 0, json = excluded.json`,
+           remote_updated = excluded.remote_updated, last_updated = excluded.last_updated,
+           patient_id = excluded.patient_id, status = excluded.status, date = excluded.date, deleted = 0,
+           json = excluded.json`,
       ),
-      setRemoteVersion: queries.statement('update resource set remote_version = ? where rowid = ?'),
+      setRemoteVersion: queries.statement(
+        'update resource set remote_version = ?, remote_updated = ? where rowid = ?',
+      ),
       markDeleted: queries.statement(
         'update resource set deleted = 1, version = version + 1, last_updated = ? where rowid = ?',
       ),
@@ -274,7 +288,7 @@ export class ReplicaApply {
           const outcome =
             change.op === 'put'
               ? this.put(change.resource, texts[index] as string, now)
-              : this.remove(change.resourceType, change.id, now);
+              : this.remove(change.resourceType, change.id, now, change.time ?? null);
           if (outcome.kind === 'applied') {
             result.applied++;
             touch(outcome.patientId, 'applied');
@@ -322,10 +336,13 @@ export class ReplicaApply {
     const versionId = resource.meta?.versionId as string;
     const row = this.statements.row.get(type, id) as Row | undefined;
     if (row && row.remote_version === versionId) return { kind: 'unchanged' };
+    const lastUpdated = resource.meta?.lastUpdated ?? null;
+    // An older version than the one held (history re-read from an older cursor): already superseded here.
+    if (row && isOlder(lastUpdated, row.remote_updated)) return { kind: 'unchanged' };
     if (row && this.localChangesPending(type, id)) {
       const local = row.deleted ? null : (JSON.parse(row.json) as Resource);
       if (local && contentKey(local) === contentKey(resource)) {
-        this.statements.setRemoteVersion.run(versionId, row.rowid);
+        this.statements.setRemoteVersion.run(versionId, lastUpdated, row.rowid);
         return { kind: 'acknowledged' };
       }
       this.conflicts.record({
@@ -345,7 +362,8 @@ export class ReplicaApply {
       type,
       id,
       versionId,
-      resource.meta?.lastUpdated ?? now,
+      lastUpdated,
+      lastUpdated ?? now,
       patientId,
       statusOf(resource),
       clinicalDateOf(resource),
@@ -359,9 +377,12 @@ export class ReplicaApply {
     type: string,
     id: string,
     now: string,
+    time: string | null,
   ): { kind: 'deleted'; patientId: string | null } | { kind: 'unchanged' | 'conflicts' } {
     const row = this.statements.row.get(type, id) as Row | undefined;
     if (!row) return { kind: 'unchanged' };
+    // A deletion older than the version held (re-created since): superseded.
+    if (isOlder(time, row.remote_updated)) return { kind: 'unchanged' };
     if (this.localChangesPending(type, id)) {
       // Deleted on both sides: they agree, the push will find it gone.
       if (row.deleted) return { kind: 'unchanged' };

@@ -94,7 +94,7 @@ export class ResourceStore {
     return this.queries.first(
       this.kysely
         .selectFrom('resource')
-        .select(['rowid', 'version', 'remote_version', 'deleted', 'json'])
+        .select(['rowid', 'version', 'remote_version', 'remote_updated', 'deleted', 'json'])
         .where('type', '=', type)
         .where('id', '=', id),
     );
@@ -191,6 +191,7 @@ export class ResourceStore {
         id: resource.id,
         version,
         remote_version: previous?.remote_version ?? null,
+        remote_updated: previous?.remote_updated ?? null,
         last_updated: now,
         ...this.columns(resource),
         deleted: 0,
@@ -323,11 +324,12 @@ export class ResourceStore {
     const batch = new Set(resources.map((resource) => `${resource.resourceType}/${resource.id}`));
     const context = this.validationContext(batch);
     const upsert = this.queries.statement(
-      `insert into resource (type, id, version, remote_version, last_updated, patient_id, status, date, deleted, json)
-       values (?, ?, 1, ?, ?, ?, ?, ?, 0, ?)
+      `insert into resource (type, id, version, remote_version, remote_updated, last_updated, patient_id, status, date, deleted, json)
+       values (?, ?, 1, ?, ?, ?, ?, ?, ?, 0, ?)
        on conflict (type, id) do update set version = version + 1, remote_version = excluded.remote_version,
-         last_updated = excluded.last_updated, patient_id = excluded.patient_id, status = excluded.status,
-         date = excluded.date, deleted = 0, json = excluded.json`,
+         remote_updated = excluded.remote_updated, last_updated = excluded.last_updated,
+         patient_id = excluded.patient_id, status = excluded.status, date = excluded.date, deleted = 0,
+         json = excluded.json`,
     );
     this.queries.transaction(
       () => {
@@ -340,6 +342,7 @@ export class ResourceStore {
             resource.resourceType,
             resource.id,
             resource.meta?.versionId ?? null,
+            resource.meta?.lastUpdated ?? null,
             resource.meta?.lastUpdated ?? now,
             columns.patient_id,
             columns.status,

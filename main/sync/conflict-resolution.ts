@@ -100,17 +100,32 @@ export function resolveConflict(record: LocalRecord, resolution: ConflictResolut
         if (row)
           queries
             .statement(
-              `update resource set version = version + 1, remote_version = ?, last_updated = ?, patient_id = ?,
-                 status = ?, date = ?, deleted = 0, json = ? where rowid = ?`,
+              `update resource set version = version + 1, remote_version = ?, remote_updated = ?, last_updated = ?,
+                 patient_id = ?, status = ?, date = ?, deleted = 0, json = ? where rowid = ?`,
             )
-            .run(conflict.remoteVersion, lastUpdated, ...columns, JSON.stringify(remote), row.rowid);
+            .run(
+              conflict.remoteVersion,
+              remote.meta?.lastUpdated ?? null,
+              lastUpdated,
+              ...columns,
+              JSON.stringify(remote),
+              row.rowid,
+            );
         else
           queries
             .statement(
-              `insert into resource (type, id, version, remote_version, last_updated, patient_id, status, date,
-                 deleted, json) values (?, ?, 1, ?, ?, ?, ?, ?, 0, ?)`,
+              `insert into resource (type, id, version, remote_version, remote_updated, last_updated, patient_id,
+                 status, date, deleted, json) values (?, ?, 1, ?, ?, ?, ?, ?, ?, 0, ?)`,
             )
-            .run(type, id, conflict.remoteVersion, lastUpdated, ...columns, JSON.stringify(remote));
+            .run(
+              type,
+              id,
+              conflict.remoteVersion,
+              remote.meta?.lastUpdated ?? null,
+              lastUpdated,
+              ...columns,
+              JSON.stringify(remote),
+            );
         if (type === 'Patient') record.patients.put(remote as Patient);
         record.audit.append(actor, { action: 'U', patientId: patientOf(remote), entity, description }, now);
       } else {
@@ -118,8 +133,8 @@ export function resolveConflict(record: LocalRecord, resolution: ConflictResolut
         if (row)
           queries
             .statement(
-              `update resource set version = version + 1, remote_version = null, deleted = 1, last_updated = ?
-               where rowid = ?`,
+              `update resource set version = version + 1, remote_version = null, remote_updated = null, deleted = 1,
+                 last_updated = ? where rowid = ?`,
             )
             .run(now, row.rowid);
         if (type === 'Patient') record.patients.remove(id);
@@ -145,8 +160,16 @@ export function resolveConflict(record: LocalRecord, resolution: ConflictResolut
           row && !row.deleted ? record.store.update(chosen, actor) : record.store.create(chosen, actor);
         const rebased = withBase(stored.resource, conflict.remoteVersion);
         queries
-          .statement('update resource set remote_version = ?, json = ? where type = ? and id = ?')
-          .run(conflict.remoteVersion, JSON.stringify(rebased), type, id);
+          .statement(
+            'update resource set remote_version = ?, remote_updated = ?, json = ? where type = ? and id = ?',
+          )
+          .run(
+            conflict.remoteVersion,
+            conflict.remote?.meta?.lastUpdated ?? null,
+            JSON.stringify(rebased),
+            type,
+            id,
+          );
         const newest = queries
           .statement('select max(seq) as seq from outbox where resource_type = ? and resource_id = ?')
           .get(type, id) as { seq: number };
@@ -160,10 +183,10 @@ export function resolveConflict(record: LocalRecord, resolution: ConflictResolut
         if (!row) throw new TabibError('RESOURCE_NOT_FOUND', `${type}/${id} is not in the record`);
         queries
           .statement(
-            `update resource set version = version + 1, remote_version = ?, deleted = 1, last_updated = ?
-             where rowid = ?`,
+            `update resource set version = version + 1, remote_version = ?, remote_updated = ?, deleted = 1,
+               last_updated = ? where rowid = ?`,
           )
-          .run(conflict.remoteVersion, now, row.rowid);
+          .run(conflict.remoteVersion, conflict.remote.meta?.lastUpdated ?? null, now, row.rowid);
         dropOutbox();
         queries
           .statement(

@@ -502,13 +502,14 @@ class OutboxPush {
       'select version, deleted, json from resource where type = ? and id = ?',
     );
     const forgetRemote = this.queries.statement(
-      'update resource set remote_version = null where type = ? and id = ?',
+      'update resource set remote_version = null, remote_updated = null where type = ? and id = ?',
     );
     const setRemote = this.queries.statement(
-      'update resource set remote_version = ? where type = ? and id = ?',
+      'update resource set remote_version = ?, remote_updated = ? where type = ? and id = ?',
     );
     const setRemoteAndMeta = this.queries.statement(
-      'update resource set remote_version = ?, json = ?, last_updated = coalesce(?, last_updated) where type = ? and id = ?',
+      `update resource set remote_version = ?, remote_updated = ?, json = ?, last_updated = coalesce(?, last_updated)
+       where type = ? and id = ?`,
     );
     const detected = this.context.clock().toISOString();
     let refusalsChanged = false;
@@ -539,12 +540,13 @@ class OutboxPush {
           resource.meta = meta;
           setRemoteAndMeta.run(
             versionId,
+            lastUpdated,
             JSON.stringify(resource),
             meta.lastUpdated ?? null,
             change.resourceType,
             change.id,
           );
-        } else setRemote.run(versionId, change.resourceType, change.id);
+        } else setRemote.run(versionId, lastUpdated, change.resourceType, change.id);
       }
       for (const conflict of conflicts) {
         const { change } = conflict;

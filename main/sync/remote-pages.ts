@@ -40,9 +40,10 @@ export function pageEntries(page: BundlePage): PageEntry[] {
       // validateBundle checked the url is Type/id.
       const [resourceType, id] = (entry.request.url as string).split(/[/?]/) as [string, string];
       const versionId = versionFromEtag(entry.response?.etag ?? null) ?? 'deleted';
+      const time = entry.response?.lastModified ?? null;
       return {
-        change: { op: 'delete', resourceType, id },
-        time: entry.response?.lastModified ?? null,
+        change: { op: 'delete', resourceType, id, time },
+        time,
         key: `${resourceType}/${id}/${versionId}`,
         ref: `${resourceType}/${id}`,
       };

@@ -13,6 +13,8 @@ export interface ResourceTable {
   version: number;
   /** The national service's meta.versionId as last seen (null: never synced). */
   remote_version: string | null;
+  /** The national service's meta.lastUpdated of remote_version (migration 0005). */
+  remote_updated: string | null;
   last_updated: string;
   /** The Patient the resource belongs to (for a Patient, its own id). */
   patient_id: string | null;

@@ -8,12 +8,14 @@ import * as m0001 from './0001-record';
 import * as m0002 from './0002-record-meta';
 import * as m0003 from './0003-sync';
 import * as m0004 from './0004-imaging';
+import * as m0005 from './0005-remote-updated';
 
 const migrations: Record<string, Migration> = {
   '0001-record': m0001,
   '0002-record-meta': m0002,
   '0003-sync': m0003,
   '0004-imaging': m0004,
+  '0005-remote-updated': m0005,
 };
 
 export const recordMigrations: MigrationProvider = {

@@ -1,10 +1,12 @@
 /**
- * The push killed with SIGKILL at random moments (issue 4, acceptance): a child process opens the
- * encrypted record and pushes its backlog to the FHIR peer (which lives here, so it survives the
- * kill); between trials this process makes more local changes (creates, updates, deletes, some of
- * resources whose push was cut). After every trial the record agrees with the server wherever it
- * says it does; after a final complete push, the server holds every local change exactly once and
- * the outbox is empty.
+ * The sync killed with SIGKILL at random moments (issue 4, acceptance): a child process opens the
+ * encrypted record and syncs as the engine does — pushes its backlog, then pulls, in pages of 10,
+ * what another facility wrote for its patients — with the FHIR peer living here, so it survives
+ * the kill. Between trials this process makes more local changes (creates, updates, deletes, some
+ * of resources whose push was cut) and the other facility adds and removes observations of the
+ * same patients. After every trial the record agrees with the server wherever it says it does,
+ * at the version it says; after a final complete sync, the replica equals the server, every local
+ * change is there exactly once and the outbox is empty.
  */
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -15,6 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRecord } from '../../main/record/local-record';
 import { createFetch } from '../../main/sync/http-transport';
 import { sameContent } from '../../main/sync/outbox-plan';
+import { followPatient } from '../../main/sync/followed-patients';
+import { pull } from '../../main/sync/pull';
 import { pushOutboxWith } from '../../main/sync/push';
 import { startFhirPeer, type FhirPeer } from '../peers/fhir/fhir-peer';
 import { doctor, patient, recordFixture, resourcesDir, type RecordFixture } from '../record/record-fixture';
@@ -23,7 +27,7 @@ import { differences, outboxCount, pushClient, syncContext } from './support/pus
 
 const TRIALS = Number(process.env.CRASH_TRIALS ?? 50);
 const BUNDLE = 12;
-const childSource = resolve(import.meta.dirname, 'support', 'push-child.ts');
+const childSource = resolve(import.meta.dirname, 'support', 'sync-child.ts');
 /**
  * The child, bundled once with esbuild (packages left external): started with tsx, its imports
  * alone take ~1 s here, which fifty trials cannot afford. Written under node_modules/.cache so
@@ -36,7 +40,7 @@ const child = resolve(
   'node_modules',
   '.cache',
   'tabib-test',
-  `push-child-${process.pid}.mjs`,
+  `sync-child-${process.pid}.mjs`,
 );
 
 let peer: FhirPeer;
@@ -45,6 +49,7 @@ const transport = createFetch();
 
 beforeAll(async () => {
   peer = await startFhirPeer({ maxBundleEntries: 1000 });
+  await peer.write({ resourceType: 'Organization', id: 'other-facility', name: 'Centre de santé voisin' });
   fixture = recordFixture();
   await build({
     entryPoints: [childSource],
@@ -65,7 +70,7 @@ afterAll(async () => {
 });
 
 /**
- * Runs the pushing child and kills it once the server has answered `killAtRequest` of its
+ * Runs the syncing child and kills it once the server has answered `killAtRequest` of its
  * requests (0: as soon as it is ready), unless it finished first. Counting requests rather than
  * milliseconds puts the kill at the same step of the push however loaded the machine is: the
  * server lives in this process, and the check runs right after each answer is sent, before the
@@ -102,7 +107,7 @@ function pushInChild(killAtRequest: number): Promise<'killed' | 'finished'> {
       exited = true;
       if (signal === 'SIGKILL') resolvePromise(stdout.includes('done') ? 'finished' : 'killed');
       else if (code === 0 && stdout.includes('done')) resolvePromise('finished');
-      else reject(new Error(`push child ended with ${code ?? signal}: ${stderr}`));
+      else reject(new Error(`sync child ended with ${code ?? signal}: ${stderr}`));
     });
   });
 }
@@ -119,6 +124,8 @@ function localChanges(record: LocalRecord, random: () => number): void {
       }),
       doctor,
     ).resource;
+    // Opened here: the pull follows this patient.
+    followPatient(record, p.id as string, 'opened');
     const e = record.store.create(
       {
         resourceType: 'Encounter',
@@ -141,9 +148,14 @@ function localChanges(record: LocalRecord, random: () => number): void {
         doctor,
       );
   }
+  // This workstation's own resources only: what the other facility wrote it leaves alone.
   const live = (type: string) =>
     (
-      record.sqlite.prepare('select id from resource where type = ? and deleted = 0').all(type) as {
+      record.sqlite
+        .prepare(
+          "select id from resource where type = ? and deleted = 0 and json not like '%Organization/other-facility%'",
+        )
+        .all(type) as {
         id: string;
       }[]
     ).map((row) => row.id);
@@ -172,7 +184,40 @@ function localChanges(record: LocalRecord, random: () => number): void {
   if (victim) record.store.delete('Observation', victim, doctor);
 }
 
-/** Where the record says it agrees with the server (nothing pending), it does. */
+const otherFacility = { reference: 'Organization/other-facility', display: 'another facility' };
+
+/**
+ * Seeded work of another facility between trials, straight on the server: a new observation for
+ * a patient this workstation has pushed, and now and then the removal of one of its own earlier
+ * observations (never what this workstation wrote, so no conflict is expected).
+ */
+async function otherFacilityChanges(random: () => number): Promise<void> {
+  const snapshot = peer.snapshot();
+  const patients = Object.keys(snapshot.Patient ?? {});
+  const mine = Object.values(snapshot.Observation ?? {}).filter(
+    (observation) => (observation as Observation).performer?.[0]?.reference === otherFacility.reference,
+  );
+  for (let n = 0; n < 2 && patients.length > 0; n++) {
+    const patientId = patients[Math.floor(random() * patients.length)] as string;
+    await peer.write<Observation>({
+      resourceType: 'Observation',
+      status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code: '8310-5' }] },
+      subject: { reference: `Patient/${patientId}` },
+      performer: [otherFacility],
+      valueQuantity: { value: Math.round(360 + random() * 30) / 10, unit: 'Cel' },
+    });
+  }
+  if (mine.length > 0 && random() < 0.4) {
+    const victim = mine[Math.floor(random() * mine.length)] as Resource;
+    await peer.remove('Observation', victim.id as string);
+  }
+}
+
+/**
+ * Where the record says it agrees with the server (nothing pending), it holds exactly the
+ * server's version it names (the server may have moved on since: the next pull brings that).
+ */
 function acknowledgedAgree(record: LocalRecord): string[] {
   const snapshot = peer.snapshot();
   const problems: string[] = [];
@@ -182,14 +227,23 @@ function acknowledgedAgree(record: LocalRecord): string[] {
          (select 1 from outbox o where o.resource_type = r.type and o.resource_id = r.id)`,
     )
     .all() as { type: string; id: string; deleted: number; remote_version: string | null; json: string }[];
+  const versions = new Map<string, Resource | null>();
+  for (const change of peer.changes())
+    versions.set(`${change.resourceType}/${change.id}/${change.versionId}`, change.resource ?? null);
   for (const row of settled) {
     const remote = snapshot[row.type]?.[row.id];
     if (row.deleted) {
-      if (remote) problems.push(`${row.type}/${row.id}: deleted and acknowledged, still on the server`);
-    } else if (!remote) problems.push(`${row.type}/${row.id}: acknowledged, not on the server`);
-    else if (!sameContent(remote, JSON.parse(row.json) as Resource))
-      problems.push(`${row.type}/${row.id}: differs`);
-    else if (remote.meta?.versionId !== row.remote_version) problems.push(`${row.type}/${row.id}: version`);
+      // Deleted here and acknowledged, or a deletion pulled: the server has it deleted too.
+      if (remote) problems.push(`${row.type}/${row.id}: deleted and settled, still on the server`);
+      continue;
+    }
+    const named = versions.get(`${row.type}/${row.id}/${row.remote_version}`);
+    if (!named)
+      problems.push(
+        `${row.type}/${row.id}: settled at ${row.remote_version}, a version the server never had`,
+      );
+    else if (!sameContent(named, JSON.parse(row.json) as Resource))
+      problems.push(`${row.type}/${row.id}: differs from the server's version ${row.remote_version}`);
   }
   const audits = record.sqlite
     .prepare(
@@ -209,7 +263,7 @@ function acknowledgedAgree(record: LocalRecord): string[] {
   return problems;
 }
 
-describe('a push killed with SIGKILL', () => {
+describe('a sync killed with SIGKILL', () => {
   it(`loses nothing and duplicates nothing (${TRIALS} trials)`, async () => {
     const random = seededRandom(20261123);
     const started = performance.now();
@@ -217,9 +271,11 @@ describe('a push killed with SIGKILL', () => {
     for (let trial = 0; trial < TRIALS; trial++) {
       const record = await fixture.open();
       localChanges(record, random);
-      // The requests this push needs: the CapabilityStatement, then one transaction per bundle.
-      const needed = 1 + Math.ceil(outboxCount(record) / BUNDLE);
+      // The requests this sync needs: the CapabilityStatement, one transaction per bundle, then
+      // the pull's history pages (about one per record type, more when others wrote).
+      const needed = 1 + Math.ceil(outboxCount(record) / BUNDLE) + 20;
       record.close();
+      await otherFacilityChanges(random);
       // Kill anywhere from before the first answer to after the last.
       outcomes[await pushInChild(Math.floor(random() * (needed + 1)))]++;
       const reopened = await fixture.open();
@@ -235,10 +291,13 @@ describe('a push killed with SIGKILL', () => {
     }
     const record = await fixture.open();
     try {
-      const report = await pushOutboxWith(syncContext(record, pushClient(peer.baseUrl, transport.fetch)), {
-        maxBundleEntries: BUNDLE,
-      });
+      const context = syncContext(record, pushClient(peer.baseUrl, transport.fetch));
+      const report = await pushOutboxWith(context, { maxBundleEntries: BUNDLE });
       expect(report).toMatchObject({ remaining: 0, conflicts: 0, refused: [] });
+      await pull(context, { pageSize: 10 });
+      // The pull's own audit entries (who received which record) go up too.
+      await pushOutboxWith(context, { maxBundleEntries: BUNDLE });
+      expect(record.sqlite.prepare('select count(*) as n from sync_conflict').get()).toEqual({ n: 0 });
       expect(outboxCount(record)).toBe(0);
       const snapshot = peer.snapshot();
       expect(differences(record, snapshot)).toEqual([]);
@@ -251,9 +310,14 @@ describe('a push killed with SIGKILL', () => {
           }[]
         ).map((row) => `${row.type}/${row.id}`),
       );
+      // Including what the other facility wrote: the pull brought it all.
       for (const [type, byId] of Object.entries(snapshot))
         if (type !== 'AuditEvent')
           for (const id of Object.keys(byId)) expect(local.has(`${type}/${id}`), `${type}/${id}`).toBe(true);
+      const fromOthers = Object.values(snapshot.Observation ?? {}).filter(
+        (observation) => (observation as Observation).performer?.[0]?.reference === otherFacility.reference,
+      );
+      expect(fromOthers.length).toBeGreaterThan(0);
       const creations = new Map<string, number>();
       for (const change of peer.changes())
         if (change.created)
@@ -275,9 +339,9 @@ describe('a push killed with SIGKILL', () => {
       record.close();
     }
     console.info(
-      `push crash test: ${TRIALS} trials (${outcomes.killed} killed mid-push, ${outcomes.finished} finished first; ${peer.requests.filter((r) => r.status === 412).length} resends met their own earlier write behind a 412) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      `sync crash test: ${TRIALS} trials (${outcomes.killed} killed mid-sync, ${outcomes.finished} finished first; ${peer.requests.filter((r) => r.status === 412).length} resends met their own earlier write behind a 412) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
-    // Most trials really cut a push.
+    // Most trials really cut a sync.
     expect(outcomes.killed).toBeGreaterThan(TRIALS / 2);
   }, 180_000);
 });

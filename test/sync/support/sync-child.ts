@@ -1,6 +1,7 @@
 /**
- * Child process for the push crash test: opens the encrypted record in <dir> and pushes its
- * outbox to <baseUrl>, until done or killed (SIGKILL, at any moment).
+ * Child process for the sync crash test: opens the encrypted record in <dir> and syncs with
+ * <baseUrl> as the engine does — pushes its outbox, then pulls what others wrote for the patients
+ * it follows — until done or killed (SIGKILL, at any moment).
  * argv: <dir> <baseUrl> <maxBundleEntries> <resources dir>.
  */
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { KeyFileKeychain } from '../../../native/keychain/key-file-keychain';
 import { LocalRecord } from '../../../main/record/local-record';
 import { createSearchRules } from '../../../main/record/search/search-rules-for-country';
 import { createFetch } from '../../../main/sync/http-transport';
+import { pull } from '../../../main/sync/pull';
 import { pushOutboxWith } from '../../../main/sync/push';
 import { pushClient, syncContext } from './push-harness';
 
@@ -22,9 +24,10 @@ const record = await LocalRecord.open({
 });
 const transport = createFetch();
 process.stdout.write('ready\n');
-const report = await pushOutboxWith(syncContext(record, pushClient(baseUrl, transport.fetch, 1)), {
-  maxBundleEntries: Number(bundle),
-});
+const context = syncContext(record, pushClient(baseUrl, transport.fetch, 1));
+const pushed = await pushOutboxWith(context, { maxBundleEntries: Number(bundle) });
+const pulled = await pull(context, { pageSize: 10 });
+const report = { pushed, pulled };
 process.stdout.write(`done ${JSON.stringify(report)}\n`);
 record.close();
 await transport.close();
