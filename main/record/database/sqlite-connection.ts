@@ -18,7 +18,6 @@ import type { RecordDatabase } from './schema';
 
 export type SqliteHandle = Database.Database;
 
-export const RECORD_PAGE_SIZE = 16384;
 
 export interface OpenOptions {
   path: string;
@@ -69,10 +68,6 @@ export async function openRecordDatabase(options: OpenOptions): Promise<RecordCo
   const sqlite = new Database(options.path, { fileMustExist: !options.create });
   try {
     unlock(sqlite, options.key, options.cipher);
-    // 16 KiB pages for a new record (set before its first table): FHIR resources are about 1 KiB
-    // of JSON, and on 4 KiB pages a tenth of the file was slack; at 100,000 patients the file is
-    // 10 % smaller and a bulk load writes, encrypts and checks fewer pages (README, "The record").
-    if (!exists) sqlite.pragma(`page_size = ${RECORD_PAGE_SIZE}`);
     sqlite.pragma('journal_mode = WAL');
     // FULL: a committed visit survives a power cut, not only a crash of the app.
     sqlite.pragma('synchronous = FULL');
