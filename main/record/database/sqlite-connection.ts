@@ -73,10 +73,9 @@ export async function openRecordDatabase(options: OpenOptions): Promise<RecordCo
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    // 128 MiB of decrypted pages (the default is 2 MiB; encrypted files cannot be memory-mapped):
-    // at a million patients the name, identifier and phone indexes stay in memory, so a search or
-    // an import does not read and decrypt the same pages again and again.
-    sqlite.pragma('cache_size = -131072');
+    // 32 MB of decrypted pages. 128 MiB was tried at 1,000,000 patients: no better search and a
+    // slower chart opening (README, "At scale"); at 300,000 the two are the same.
+    sqlite.pragma('cache_size = -32000');
     sqlite.pragma('temp_store = MEMORY');
   } catch (error) {
     sqlite.close();
