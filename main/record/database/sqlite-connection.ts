@@ -18,7 +18,6 @@ import type { RecordDatabase } from './schema';
 
 export type SqliteHandle = Database.Database;
 
-
 export interface OpenOptions {
   path: string;
   /** 32 bytes; null opens a plaintext database (benchmarks only: the app always encrypts). */
