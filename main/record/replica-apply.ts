@@ -30,6 +30,7 @@ import type { Actor } from './actor';
 import type { LocalRecord } from './local-record';
 import { FHIR_ID, clinicalDateOf, isRecordResourceType, patientOf, statusOf } from './resource-types';
 import { validateResource, type ValidationIssue } from './resource-validation';
+import { UPSERT_REMOTE } from './resource-store';
 
 /** One change the server reports: a version to store, or a deletion. */
 export type RemoteChange =
@@ -140,14 +141,7 @@ export class ReplicaApply {
       openConflict: queries.statement(
         `select 1 from sync_conflict where resource_type = ? and resource_id = ? and status = 'open'`,
       ),
-      upsert: queries.statement(
-        `insert into resource (type, id, version, remote_version, remote_updated, last_updated, patient_id, status, date, deleted, json)
-         values (?, ?, 1, ?, ?, ?, ?, ?, ?, 0, ?)
-         on conflict (type, id) do update set version = version + 1, remote_version = excluded.remote_version,
-           remote_updated = excluded.remote_updated, last_updated = excluded.last_updated,
-           patient_id = excluded.patient_id, status = excluded.status, date = excluded.date, deleted = 0,
-           json = excluded.json`,
-      ),
+      upsert: queries.statement(UPSERT_REMOTE),
       setRemoteVersion: queries.statement(
         'update resource set remote_version = ?, remote_updated = ? where rowid = ?',
       ),

@@ -59,6 +59,18 @@ function decodeCursor(value: string): PageCursor {
   throw new TabibError('INVALID_ARGUMENT', 'Invalid page cursor');
 }
 
+/**
+ * A resource as the national record has it (a pull page, an import): inserted, or replacing the
+ * local row with the next local version. Values: type, id, remote_version, remote_updated,
+ * last_updated, patient_id, status, date, json.
+ */
+export const UPSERT_REMOTE = `insert into resource (type, id, version, remote_version, remote_updated, last_updated, patient_id, status, date, deleted, json)
+       values (?, ?, 1, ?, ?, ?, ?, ?, ?, 0, ?)
+       on conflict (type, id) do update set version = version + 1, remote_version = excluded.remote_version,
+         remote_updated = excluded.remote_updated, last_updated = excluded.last_updated,
+         patient_id = excluded.patient_id, status = excluded.status, date = excluded.date, deleted = 0,
+         json = excluded.json`;
+
 export class ResourceStore {
   private readonly existsStatement;
 
@@ -323,14 +335,7 @@ export class ResourceStore {
     const now = this.clock().toISOString();
     const batch = new Set(resources.map((resource) => `${resource.resourceType}/${resource.id}`));
     const context = this.validationContext(batch);
-    const upsert = this.queries.statement(
-      `insert into resource (type, id, version, remote_version, remote_updated, last_updated, patient_id, status, date, deleted, json)
-       values (?, ?, 1, ?, ?, ?, ?, ?, ?, 0, ?)
-       on conflict (type, id) do update set version = version + 1, remote_version = excluded.remote_version,
-         remote_updated = excluded.remote_updated, last_updated = excluded.last_updated,
-         patient_id = excluded.patient_id, status = excluded.status, date = excluded.date, deleted = 0,
-         json = excluded.json`,
-    );
+    const upsert = this.queries.statement(UPSERT_REMOTE);
     this.queries.transaction(
       () => {
         const touched = new Map<string, number>();
