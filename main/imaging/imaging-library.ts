@@ -18,6 +18,8 @@ import { join } from 'node:path';
 import type { Keychain } from '../../native/keychain/keychain';
 import type { ContractErrorShape } from '../contract/errors';
 import { TabibError, toErrorShape } from '../errors';
+import type { Selectable } from 'kysely';
+import type { ImagingPatientTable, ImagingStudyTable } from '../record/database/schema';
 import type { LocalRecord } from '../record/local-record';
 import type { SearchRules } from '../record/search-rules';
 import { openCacheKey } from './cache-key';
@@ -573,26 +575,13 @@ export class ImagingLibrary {
         from imaging_study st join imaging_patient p on p.rowid = st.imaging_patient
         order by st.study_date desc, st.study_time desc, st.study_uid`,
       )
-      .all() as {
-      study_uid: string;
-      patient_id: string | null;
-      patient_link: 'identifier' | 'confirmed' | null;
-      study_date: string | null;
-      study_time: string | null;
-      description: string;
-      accession_number: string;
-      pacs_held: number;
-      last_access: string;
-      name_json: string | null;
-      name_text: string;
-      dicom_patient_id: string;
-      birth_date: string | null;
-      sex: string;
-      modalities: string | null;
-      series: number;
-      instances: number;
-      size: number;
-    }[];
+      .all() as (Selectable<ImagingStudyTable> &
+      Pick<ImagingPatientTable, 'name_json' | 'name_text' | 'dicom_patient_id' | 'birth_date' | 'sex'> & {
+        modalities: string | null;
+        series: number;
+        instances: number;
+        size: number;
+      })[];
     return rows.map((row) => ({
       studyInstanceUid: row.study_uid,
       patientName: parseName(row.name_json),

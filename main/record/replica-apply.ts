@@ -25,20 +25,20 @@
 import type { Patient, Resource } from '@medplum/fhirtypes';
 import { TabibError } from '../errors';
 import { ConflictLog } from '../sync/conflict-log';
+import { followPatient, type FollowReason } from '../sync/followed-patients';
 import { SyncState } from '../sync/sync-state';
 import type { Actor } from './actor';
 import type { LocalRecord } from './local-record';
 import { FHIR_ID, clinicalDateOf, isRecordResourceType, patientOf, statusOf } from './resource-types';
 import { validateResource, type ValidationIssue } from './resource-validation';
 import { UPSERT_REMOTE } from './resource-store';
+import { contentKey } from './resource-content';
 
 /** One change the server reports: a version to store, or a deletion. */
 export type RemoteChange =
   | { op: 'put'; resource: Resource }
   /** `time`: when the server deleted it (history's response.lastModified), when it says. */
   | { op: 'delete'; resourceType: string; id: string; time?: string | null };
-
-export type FollowReason = 'opened' | 'fetched' | 'facility';
 
 export interface ApplyRequest {
   changes: readonly RemoteChange[];
@@ -90,20 +90,6 @@ function isOlder(time: string | null | undefined, held: string | null): boolean 
   return Number.isFinite(a) && Number.isFinite(b) && a < b;
 }
 
-/** JSON with object keys sorted and `meta` left out: what a resource says, not which version it is. */
-export function contentKey(resource: Resource): string {
-  const sortKeys = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(sortKeys);
-    if (value === null || typeof value !== 'object') return value;
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
-    return out;
-  };
-  const content: Record<string, unknown> = { ...(resource as unknown as Record<string, unknown>) };
-  delete content.meta;
-  return JSON.stringify(sortKeys(content));
-}
-
 function refused(
   code: 'SYNC_RESPONSE_INVALID' | 'SYNC_REFERENCE_UNRESOLVED',
   request: string,
@@ -147,9 +133,6 @@ export class ReplicaApply {
       ),
       markDeleted: queries.statement(
         'update resource set deleted = 1, version = version + 1, last_updated = ? where rowid = ?',
-      ),
-      follow: queries.statement(
-        'insert into sync_patient (patient_id, reason, added) values (?, ?, ?) on conflict (patient_id) do nothing',
       ),
     };
   }
@@ -304,7 +287,7 @@ export class ReplicaApply {
         }
         if (request.follow)
           for (const patientId of request.follow.patientIds)
-            this.statements.follow.run(patientId, request.follow.reason, now);
+            followPatient(this.record, patientId, request.follow.reason, now);
         for (const { key, value } of request.state ?? []) this.syncState.set(key, value);
         result.patients = [...touched.keys()];
       },

@@ -2,10 +2,6 @@
  * The services behind the contract, built from an environment. The same composition runs in the
  * services worker (the app and the harness) and in-process (the CLI and unit tests).
  */
-import { followOpenedPatient } from '../sync/followed-patients';
-import { pushedResourceTypes } from '../sync/outbox-plan';
-import { pullChanges } from '../sync/pull';
-import { pushOutbox } from '../sync/push';
 import { pathToFileURL } from 'node:url';
 import type { Resource } from '@medplum/fhirtypes';
 import { threadId, isMainThread } from 'node:worker_threads';
@@ -26,6 +22,10 @@ import { WorkstationSetup } from '../setup/workstation-setup';
 import { UpdateService } from '../update/update-service';
 import { loadWorkstationKey } from '../setup/workstation-key';
 import { FhirClient } from '../sync/fhir-client';
+import { followOpenedPatient } from '../sync/followed-patients';
+import { pushedResourceTypes } from '../sync/outbox-plan';
+import { pullChanges } from '../sync/pull';
+import { pushOutbox } from '../sync/push';
 import { createFetch, type FetchLike } from '../sync/http-transport';
 import { systemTimers } from '../sync/sync-scheduler';
 import { SyncService, type SyncFunctions } from '../sync/sync-service';
@@ -314,11 +314,7 @@ export type EventSink = <N extends EventName>(name: N, payload: EventPayload<N>)
 export function createHandlers(services: Services, emit: EventSink): Handlers {
   services.update.onChanged((change) => emit('update.changed', change));
   services.card.onEvent((event) => emit(event.name, event.payload));
-  services.sync.onEvent((event) => {
-    if (event.name === 'sync.progress') emit('sync.progress', event.payload);
-    else if (event.name === 'sync.status') emit('sync.status', event.payload);
-    else emit('patients.fetchProgress', event.payload);
-  });
+  services.sync.onEvent((event) => emit(event.name, event.payload));
   const seedProgress = (done: number, total: number) => emit('record.seedProgress', { done, total });
   return {
     'app.info': () => appInfo(services),

@@ -4,9 +4,10 @@
  * the facility's own patients as the pull finds them ('facility'). A patient is followed once; the
  * first reason stays.
  */
+import type { SyncPatientTable } from '../record/database/schema';
 import type { LocalRecord } from '../record/local-record';
 
-export type FollowReason = 'opened' | 'fetched' | 'facility';
+export type FollowReason = SyncPatientTable['reason'];
 
 /** Call when a chart opens: from now on the pull keeps this patient's record up to date. */
 export function followOpenedPatient(
@@ -22,13 +23,13 @@ export function followPatient(
   record: LocalRecord,
   patientId: string,
   reason: FollowReason,
-  when: Date = new Date(),
+  when: Date | string = new Date(),
 ): boolean {
   const result = record.queries
     .statement(
       'insert into sync_patient (patient_id, reason, added) values (?, ?, ?) on conflict (patient_id) do nothing',
     )
-    .run(patientId, reason, when.toISOString());
+    .run(patientId, reason, typeof when === 'string' ? when : when.toISOString());
   return result.changes === 1;
 }
 

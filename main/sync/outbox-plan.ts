@@ -314,29 +314,3 @@ export function bundleEntryFor(
 export function transactionBundle(entries: BundleEntry[]): Bundle {
   return { resourceType: 'Bundle', type: 'transaction', entry: entries };
 }
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value === null || typeof value !== 'object') return value;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value as object).sort()) {
-    const inner = (value as Record<string, unknown>)[key];
-    if (inner !== undefined) sorted[key] = canonical(inner);
-  }
-  return sorted;
-}
-
-/**
- * Same content, ignoring meta (the server's versionId, lastUpdated, author…) and the key order:
- * how the push recognises its own earlier write behind a 412 after a lost answer.
- */
-export function sameContent(a: Resource, b: Resource): boolean {
-  return canonicalContent(a) === canonicalContent(b);
-}
-
-/** The resource's JSON without meta, keys sorted: equal for equal content. */
-export function canonicalContent(resource: Resource): string {
-  const rest = { ...resource } as Resource & { meta?: unknown };
-  delete rest.meta;
-  return JSON.stringify(canonical(rest));
-}

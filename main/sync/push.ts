@@ -21,6 +21,7 @@
  * reported as SYNC_CHANGE_REFUSED, and not resent until it changes locally. Network failures,
  * 401, 429 and 5xx end the push (the client has retried): what was acknowledged stays so.
  */
+import { contentKey, sameContent } from '../record/resource-content';
 import { createHash } from 'node:crypto';
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { TabibError } from '../errors';
@@ -28,10 +29,8 @@ import { ConflictLog } from './conflict-log';
 import { versionFromEtag } from './fhir-client';
 import {
   bundleEntryFor,
-  canonicalContent,
   keyOf,
   planOutbox,
-  sameContent,
   transactionBundle,
   type CreateStrategy,
   type LocalResourceState,
@@ -93,7 +92,7 @@ function isEntryRefusal(status: number | null): boolean {
 
 /** What identifies content sent (meta aside): SHA-256 of its canonical JSON. */
 function fingerprint(resource: Resource): string {
-  return createHash('sha256').update(canonicalContent(resource)).digest('base64url');
+  return createHash('sha256').update(contentKey(resource)).digest('base64url');
 }
 
 export const pushOutbox: PushFn = (context) => pushOutboxWith(context);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditTrailEntry, HealthReport, PatientSearchResult } from '../../main/contract/types';
-import { cliWorkstation, repository } from './cli-workstation';
+import { repository, testWorkstation } from '../support/test-workstation';
 
 let cleanup: (() => Promise<void>) | null = null;
 afterEach(async () => {
@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 function workstation() {
-  const station = cliWorkstation();
+  const station = testWorkstation({ prefix: 'tabib-cli-' });
   cleanup = station.close;
   return station;
 }

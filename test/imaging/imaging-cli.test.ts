@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../main/imaging/imaging-types';
-import { cliWorkstation } from '../cli/cli-workstation';
+import { testWorkstation } from '../support/test-workstation';
 import { type Corpus, makeCorpus } from './dicom-corpus';
 
 let corpus: Corpus;
@@ -25,7 +25,7 @@ afterEach(async () => {
 });
 
 async function workstation() {
-  const station = cliWorkstation('tabib-cli-imaging-');
+  const station = testWorkstation({ prefix: 'tabib-cli-imaging-' });
   cleanup = station.close;
   await station.host.invoke('setup.startDemo', { country: 'MA' });
   return station;

@@ -6,26 +6,20 @@
  * identifier, then found by the local search, and the fetch is in the patient's audit trail.
  * No injection: what runs is what the app runs.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import type { JWK } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigFile } from '../../main/config/schema';
-import type { Envelope } from '../../main/contract/errors';
 import type {
   AuditTrailEntry,
   EnrolmentResult,
   NationalFetchResult,
   PatientSearchResult,
 } from '../../main/contract/types';
-import { InProcessHost } from '../../main/services/in-process-host';
-import { KeyFileKeychain } from '../../native/keychain/key-file-keychain';
 import { startFhirPeer, type FhirPeer } from '../peers/fhir/fhir-peer';
 import { startOidcPeer, type OidcPeer } from '../peers/oidc/oidc-peer';
+import { testWorkstation } from '../support/test-workstation';
 import { generated, seedPeer } from './pull-fixture';
 
-const repository = resolve(import.meta.dirname, '..', '..');
 let oidc: OidcPeer;
 let fhir: FhirPeer;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -49,34 +43,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-type Call = <T>(name: string, args?: unknown) => Promise<T>;
-
-function workstation(userConfig: ConfigFile): { host: InProcessHost; call: Call; events: string[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'tabib-national-fetch-'));
-  const dataDir = join(dir, 'data');
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(join(dataDir, 'config.json'), JSON.stringify(userConfig));
-  const host = new InProcessHost(
-    {
-      dataDir,
-      machineConfigPath: join(dir, 'machine.json'),
-      resourcesDir: join(repository, 'resources'),
-      appVersion: '0.0.0-test',
-      electronVersion: null,
-    },
-    new KeyFileKeychain(join(dataDir, 'keychain', 'wrapping.key')),
-  );
+function workstation(userConfig: ConfigFile) {
+  const { host, call, close } = testWorkstation({ prefix: 'tabib-national-fetch-', userConfig });
   const events: string[] = [];
   host.onEvent((name, payload) => events.push(`${name} ${JSON.stringify(payload)}`));
-  cleanups.push(async () => {
-    await host.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const call: Call = async <T>(name: string, args: unknown = {}) => {
-    const envelope = (await host.invoke(name, args)) as Envelope<T>;
-    if (!envelope.ok) throw Object.assign(new Error(envelope.error.message), envelope.error);
-    return envelope.value;
-  };
+  cleanups.push(close);
   return { host, call, events };
 }
 

@@ -11,11 +11,11 @@ import {
   orderChanges,
   planOutbox,
   referencesOf,
-  sameContent,
   type LocalResourceState,
   type OutboxRow,
   type PlannedChange,
 } from '../../main/sync/outbox-plan';
+import { sameContent } from '../../main/record/resource-content';
 
 let seq = 0;
 const row = (

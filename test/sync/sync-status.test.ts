@@ -4,22 +4,18 @@
  * and push.ts: the status and its states, the history, running now, listing and resolving conflicts,
  * the events, and `tabib sync`.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Patient } from '@medplum/fhirtypes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/tabib-cli';
 import type { ConfigFile } from '../../main/config/schema';
-import type { Envelope } from '../../main/contract/errors';
 import type { SyncConflictView, SyncRunView, SyncStatus } from '../../main/contract/types';
-import { InProcessHost } from '../../main/services/in-process-host';
 import { ConflictLog } from '../../main/sync/conflict-log';
 import { buildSyncStatus, noSyncFacts, type SyncFacts } from '../../main/sync/sync-status';
-import { KeyFileKeychain } from '../../native/keychain/key-file-keychain';
+import { testWorkstation } from '../support/test-workstation';
 import { HARNESS_SYNC_SOURCE, type HarnessSyncControl } from './harness-sync-control';
 
-const repository = resolve(import.meta.dirname, '..', '..');
 const FIXED_NOW = '2026-11-22T08:30:00.000Z';
 let cleanup: (() => Promise<void>) | null = null;
 afterEach(async () => {
@@ -44,36 +40,19 @@ const national: ConfigFile = {
 };
 
 function workstation(userConfig: ConfigFile | null) {
-  const dir = mkdtempSync(join(tmpdir(), 'tabib-sync-status-'));
-  const dataDir = join(dir, 'data');
-  const controlFile = join(dir, 'sync-control.json');
-  if (userConfig) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(join(dataDir, 'config.json'), JSON.stringify(userConfig));
-  }
-  const host = new InProcessHost(
-    {
-      dataDir,
-      machineConfigPath: join(dir, 'machine.json'),
-      resourcesDir: join(repository, 'resources'),
-      appVersion: '0.0.0-test',
-      electronVersion: null,
+  const station = testWorkstation({
+    prefix: 'tabib-sync-status-',
+    userConfig,
+    env: (dir) => ({
       fixedNow: FIXED_NOW,
-      syncSimulator: { module: HARNESS_SYNC_SOURCE, controlFile },
-    },
-    new KeyFileKeychain(join(dataDir, 'keychain', 'wrapping.key')),
-  );
+      syncSimulator: { module: HARNESS_SYNC_SOURCE, controlFile: join(dir, 'sync-control.json') },
+    }),
+  });
+  const controlFile = join(station.dir, 'sync-control.json');
+  const { host, call } = station;
   const events: { name: string; payload: unknown }[] = [];
   host.onEvent((name, payload) => events.push({ name, payload }));
-  cleanup = async () => {
-    await host.close();
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const call = async <T>(name: string, args: unknown = {}): Promise<T> => {
-    const envelope = (await host.invoke(name, args)) as Envelope<T>;
-    if (!envelope.ok) throw Object.assign(new Error(envelope.error.message), envelope.error);
-    return envelope.value;
-  };
+  cleanup = station.close;
   const control = (value: HarnessSyncControl) => {
     mkdirSync(dirname(controlFile), { recursive: true });
     writeFileSync(controlFile, JSON.stringify(value));

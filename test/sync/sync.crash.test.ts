@@ -16,7 +16,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRecord } from '../../main/record/local-record';
 import { createFetch } from '../../main/sync/http-transport';
-import { sameContent } from '../../main/sync/outbox-plan';
+import { sameContent } from '../../main/record/resource-content';
 import { followPatient } from '../../main/sync/followed-patients';
 import { pull } from '../../main/sync/pull';
 import { pushOutboxWith } from '../../main/sync/push';

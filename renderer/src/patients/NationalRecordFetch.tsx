@@ -1,12 +1,12 @@
-import { Alert, Button, Group, Kbd, Paper, Progress, Stack, Text } from '@mantine/core';
+import { Button, Group, Kbd, Paper, Progress, Stack, Text } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { IconAlertTriangle, IconCloudDownload } from '@tabler/icons-react';
+import { IconCloudDownload } from '@tabler/icons-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isErrorCode } from '../../../main/contract/errors';
 import type { PatientSummary } from '../../../main/contract/types';
 import { useSyncStatus } from '../sync/sync-status-context';
-import { ContractError, invoke, subscribe } from '../tabib-client';
+import { ErrorAlert, errorCodeOf } from '../errors/ErrorAlert';
+import { invoke, subscribe } from '../tabib-client';
 
 /** Errors the offer explains itself (`patients.national.todo.<code>`); others get the general text. */
 const explained = new Set([
@@ -37,34 +37,25 @@ export interface NationalRecordFetchProps {
 
 function FetchFailure({ error, onRetry }: { error: unknown; onRetry(): void }) {
   const { t } = useTranslation();
-  const code = error instanceof ContractError && isErrorCode(error.code) ? error.code : 'INTERNAL';
+  const code = errorCodeOf(error);
   return (
-    <Alert
-      color="red"
-      variant="light"
+    <ErrorAlert
+      error={error}
       title={t('patients.national.failed')}
-      icon={<IconAlertTriangle />}
-      role="alert"
-      data-testid="national-fetch-error"
-      data-error-code={code}
-    >
-      <Stack gap="xs">
-        {explained.has(code) ? (
+      testId="national-fetch-error"
+      explanation={(shown) =>
+        explained.has(shown) ? (
           // What happened and what to do, said for a fetch (the general texts speak of the background sync).
-          <Text size="sm">{t(`patients.national.todo.${code}`)}</Text>
+          <Text size="sm">{t(`patients.national.todo.${shown}`)}</Text>
         ) : (
           <>
-            <Text size="sm">{t(`errors.${code}`)}</Text>
+            <Text size="sm">{t(`errors.${shown}`)}</Text>
             <Text size="sm">{t('patients.national.todo.other')}</Text>
           </>
-        )}
-        {code !== 'SYNC_PATIENT_NOT_FOUND' && code !== 'SYNC_PATIENT_AMBIGUOUS' && (
-          <Button variant="light" color="red" size="xs" onClick={onRetry} w="fit-content">
-            {t('errors.retry')}
-          </Button>
-        )}
-      </Stack>
-    </Alert>
+        )
+      }
+      {...(code !== 'SYNC_PATIENT_NOT_FOUND' && code !== 'SYNC_PATIENT_AMBIGUOUS' ? { onRetry } : {})}
+    />
   );
 }
 

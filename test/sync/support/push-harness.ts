@@ -7,7 +7,8 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { LocalRecord } from '../../../main/record/local-record';
 import { FhirClient } from '../../../main/sync/fhir-client';
 import type { FetchLike } from '../../../main/sync/http-transport';
-import { pushedResourceTypes, sameContent } from '../../../main/sync/outbox-plan';
+import { sameContent } from '../../../main/record/resource-content';
+import { pushedResourceTypes } from '../../../main/sync/outbox-plan';
 import type { SyncContext } from '../../../main/sync/sync-types';
 
 export const workstationActor = { reference: 'Device/ws-test', display: 'Test workstation' };

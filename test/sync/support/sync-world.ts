@@ -15,12 +15,12 @@
 import type { Condition, Observation, Patient, Resource } from '@medplum/fhirtypes';
 import type { LocalRecord } from '../../../main/record/local-record';
 import { uniqueSyntheticNationalId } from '../../../main/record/identity/national-id';
-import { contentKey } from '../../../main/record/replica-apply';
+import { contentKey, sameContent } from '../../../main/record/resource-content';
 import { resolveConflict } from '../../../main/sync/conflict-resolution';
 import { ConflictLog } from '../../../main/sync/conflict-log';
 import { FhirClient } from '../../../main/sync/fhir-client';
 import type { FetchLike } from '../../../main/sync/http-transport';
-import { pushedResourceTypes, sameContent } from '../../../main/sync/outbox-plan';
+import { pushedResourceTypes } from '../../../main/sync/outbox-plan';
 import { pull } from '../../../main/sync/pull';
 import { pushOutbox } from '../../../main/sync/push';
 import type { SyncContext } from '../../../main/sync/sync-types';
