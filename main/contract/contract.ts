@@ -34,19 +34,13 @@ import type { CallName, EventName } from './names';
 export { adminCallNames, callChannel, callNames, eventChannel, eventNames, isCallName } from './names';
 export type { AdminCallName, CallName, EventName, RendererCallName } from './names';
 
-interface CallSpec<A extends z.ZodType, R> {
-  args: A;
-  /** Phantom: carries the result type only. */
-  result?: R;
-  /** What this call does, for the reader of the contract. */
-  doc: string;
-}
-
-function call<R>() {
-  return <A extends z.ZodType>(args: A, doc: string): CallSpec<A, R> => ({ args, doc });
-}
-
-const none = z.object({}).strict();
+import { call, fhirId, none, type CallSpec } from './call-spec';
+import { authCalls } from './features/auth-contract';
+import { registrationCalls } from './features/registration-contract';
+import { chartCalls } from './features/chart-contract';
+import { medicationCalls } from './features/medication-contract';
+import { careCalls } from './features/care-contract';
+import { printCalls } from './features/print-contract';
 
 /** Also the update server's URL in the machine-wide configuration (main/config/schema.ts). */
 export const httpsUrl = z
@@ -69,9 +63,6 @@ const semanticVersion = z
   .string()
   .max(64)
   .regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/, 'must be a semantic version');
-
-/** FHIR R4 datatypes.html#id */
-const fhirId = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'must be a FHIR id');
 
 const facility = z
   .object({
@@ -101,14 +92,16 @@ const mergedResource = z
   .refine((resource) => JSON.stringify(resource).length <= 1_000_000, 'must be at most 1 MB');
 
 export const calls = {
-  'app.info': call<AppInfo>()(none, 'Application version, runtime and data folder.'),
-  'app.health': call<HealthReport>()(none, 'The health report that `tabib doctor` prints.'),
+  'app.info': call<AppInfo>()(none, 'open', 'Application version, runtime and data folder.'),
+  'app.health': call<HealthReport>()(none, 'session', 'The health report that `tabib doctor` prints.'),
   'config.get': call<AppConfigView>()(
     none,
+    'open',
     'The effective configuration (user settings under administrator overrides).',
   ),
   'settings.setLanguage': call<AppConfigView>()(
     z.object({ language: z.enum(languages) }).strict(),
+    'signedOut',
     'Set the interface language for this workstation user.',
   ),
   'setup.enrol': call<EnrolmentResult>()(
@@ -121,13 +114,19 @@ export const calls = {
         country: z.enum(countries),
       })
       .strict(),
+    'firstRun',
     'Enrol this workstation with a national record service; creates its signing key.',
   ),
   'setup.startDemo': call<AppConfigView>()(
     z.object({ country: z.enum(countries) }).strict(),
+    'firstRun',
     'Run this workstation as a demonstration with synthetic data only.',
   ),
-  'record.status': call<RecordStatus>()(none, 'The local record: size, counts, pending changes, cipher.'),
+  'record.status': call<RecordStatus>()(
+    none,
+    'session',
+    'The local record: size, counts, pending changes, cipher.',
+  ),
   'patients.search': call<PatientSearchResult>()(
     z
       .object({
@@ -135,10 +134,12 @@ export const calls = {
         limit: z.number().int().min(1).max(200).optional(),
       })
       .strict(),
+    'patient.read',
     'Find patients by national identifier, name (any script, any order), birth date or year, phone.',
   ),
   'patients.openChart': call<ChartHeader>()(
     z.object({ patientId: fhirId, reason: z.string().trim().min(1).max(500).optional() }).strict(),
+    'patient.read',
     'Open a patient’s chart: its header; the opening is audited.',
   ),
   'patients.fetchNational': call<NationalFetchResult>()(
@@ -148,11 +149,17 @@ export const calls = {
         value: z.string().trim().min(1).max(64),
       })
       .strict(),
+    'patient.read',
     'Fetch a patient not in the local record from the national record by identifier (the country’s national one by default), with their record; patients.fetchProgress follows. Then open the chart as usual.',
   ),
-  'record.rekey': call<{ pages: number }>()(none, 'Administrators: re-encrypt the record under a new key.'),
+  'record.rekey': call<{ pages: number }>()(
+    none,
+    'host',
+    'Administrators: re-encrypt the record under a new key.',
+  ),
   'record.auditTrail': call<AuditTrailEntry[]>()(
     z.object({ patientId: fhirId }).strict(),
+    'audit.read',
     'Administrators: who accessed a patient’s record, and what they did.',
   ),
   'demo.seed': call<SeedReport>()(
@@ -167,22 +174,27 @@ export const calls = {
           .optional(),
       })
       .strict(),
+    'host',
     'Add synthetic patients with their records (a demonstration workstation only).',
   ),
   'update.status': call<UpdateStatus>()(
     none,
+    'session',
     'Updates: installed version, policy (set by the administrator), state, last check and the decision log.',
   ),
   'update.respondToInstall': call<UpdateStatus>()(
     z.object({ accept: z.boolean() }).strict(),
+    'session',
     'Answer the offer to restart and install a verified update now (maintenance window).',
   ),
   'release.verify': call<ReleaseVerification>()(
     z.object({ url: httpsUrl, keysFile: z.string().min(1).max(4096).optional() }).strict(),
+    'host',
     'Administrators: check a published release as a workstation would — key chain, signature, files, feeds.',
   ),
   'update.check': call<UpdatePlan>()(
     z.object({ pendingVersion: semanticVersion.nullable(), updaterActive: z.boolean() }).strict(),
+    'host',
     'Update driver: fetch and verify the signed manifest, decide for this installation, log the decision.',
   ),
   'update.verifyFeed': call<UpdateVerdict>()(
@@ -202,10 +214,12 @@ export const calls = {
           .max(32),
       })
       .strict(),
+    'host',
     'Update driver: electron-updater’s feed must list exactly the signed files before it may download.',
   ),
   'update.reportProgress': call<UpdateProgress>()(
     z.object({ transferred: z.number().int().nonnegative(), total: z.number().int().nonnegative() }).strict(),
+    'host',
     'Update driver: download progress, for the Administration screen.',
   ),
   'update.reportFailure': call<UpdateVerdict>()(
@@ -217,18 +231,22 @@ export const calls = {
         message: z.string().max(2000),
       })
       .strict(),
+    'host',
     'Update driver: electron-updater failed or refused; logged with a reason code.',
   ),
   'update.verifyDownload': call<UpdateVerdict>()(
     z.object({ version: semanticVersion, file: z.string().min(1).max(4096) }).strict(),
+    'host',
     'Update driver: the downloaded file’s SHA-512 against the signed manifest; only then may it be installed.',
   ),
   'update.offerInstall': call<UpdateStatus>()(
     z.object({ version: semanticVersion }).strict(),
+    'host',
     'Update driver: the maintenance window is open with a verified update; ask the person at the workstation.',
   ),
   'card.readers': call<CardReadersView>()(
     none,
+    'card.read',
     'The card readers attached to this workstation and whether each holds a card; card.inserted and card.removed follow.',
   ),
   'card.checkAccess': call<CardAccessCheck>()(
@@ -239,6 +257,7 @@ export const calls = {
       })
       .strict()
       .refine((key) => (key.mrz === undefined) !== (key.can === undefined), 'give either mrz or can'),
+    'card.read',
     'Check a typed MRZ (line lengths, characters, check digits) or CAN before reading the card; reads nothing.',
   ),
   'card.read': call<CardReadResult>()(
@@ -246,22 +265,27 @@ export const calls = {
       .object({ reader: readerName.optional(), mrz: mrzLines.optional(), can: cardAccessNumber.optional() })
       .strict()
       .refine((key) => (key.mrz === undefined) !== (key.can === undefined), 'give either mrz or can'),
+    'card.read',
     'Read the identity document in a reader (card.progress follows the read) and find its holder in the local record.',
   ),
   'card.readMrz': call<CardReadResult>()(
     z.object({ mrz: mrzLines }).strict(),
+    'card.read',
     'Identify from the MRZ alone, without the chip (nothing can be verified), and find the holder in the local record.',
   ),
   'sync.status': call<SyncStatus>()(
     none,
+    'sync.watch',
     'Sync with the national record: state, last success and attempt, pending changes, open conflicts, last error, run history.',
   ),
   'sync.runNow': call<SyncRunView>()(
     none,
+    'sync.watch',
     'Sync now (or right after the run in progress); answers with the run’s report. sync.progress and sync.status follow it.',
   ),
   'sync.reconnected': call<SyncStatus>()(
     none,
+    'session',
     'The network is back (the window’s online event): sync now, forgetting the backoff.',
   ),
   'sync.conflicts': call<SyncConflictView[]>()(
@@ -271,6 +295,7 @@ export const calls = {
         limit: z.number().int().min(1).max(1000).optional(),
       })
       .strict(),
+    'sync.watch',
     'Conflicts between this workstation and the national record, with both versions: open ones first.',
   ),
   'sync.resolveConflict': call<SyncConflictView>()(
@@ -285,10 +310,18 @@ export const calls = {
         message: 'give the merged resource with, and only with, choice "merged"',
         path: ['merged'],
       }),
+    'sync.resolve',
     'Resolve a conflict: keep this workstation’s version, the national record’s, or a merge; becomes a new local change.',
   ),
+  ...authCalls,
+  ...registrationCalls,
+  ...chartCalls,
+  ...medicationCalls,
+  ...careCalls,
+  ...printCalls,
   'sync.runOnce': call<SyncRunView>()(
     none,
+    'host',
     'Administrators (`tabib sync --once`): one sync now, recorded as triggered by the CLI.',
   ),
 } as const satisfies Record<CallName, CallSpec<z.ZodType, unknown>>;

@@ -3,7 +3,7 @@
  * dependency-free). contract.ts is typed against these lists, so a call or event declared in one
  * and not the other fails to compile.
  */
-export const callNames = [
+export const coreCallNames = [
   'app.info',
   'app.health',
   'config.get',
@@ -25,6 +25,40 @@ export const callNames = [
   'sync.reconnected',
   'sync.conflicts',
   'sync.resolveConflict',
+] as const;
+
+/** auth calls (issue 5): main/contract/features/auth-contract.ts. */
+export const authCallNames = [] as const;
+export type AuthCallName = (typeof authCallNames)[number];
+
+/** registration calls (issue 5): main/contract/features/registration-contract.ts. */
+export const registrationCallNames = [] as const;
+export type RegistrationCallName = (typeof registrationCallNames)[number];
+
+/** chart calls (issue 5): main/contract/features/chart-contract.ts. */
+export const chartCallNames = [] as const;
+export type ChartCallName = (typeof chartCallNames)[number];
+
+/** medication calls (issue 5): main/contract/features/medication-contract.ts. */
+export const medicationCallNames = [] as const;
+export type MedicationCallName = (typeof medicationCallNames)[number];
+
+/** care calls (issue 5): main/contract/features/care-contract.ts. */
+export const careCallNames = [] as const;
+export type CareCallName = (typeof careCallNames)[number];
+
+/** print calls (issue 5): main/contract/features/print-contract.ts. */
+export const printCallNames = [] as const;
+export type PrintCallName = (typeof printCallNames)[number];
+
+export const callNames = [
+  ...coreCallNames,
+  ...authCallNames,
+  ...registrationCallNames,
+  ...chartCallNames,
+  ...medicationCallNames,
+  ...careCallNames,
+  ...printCallNames,
 ] as const;
 export type RendererCallName = (typeof callNames)[number];
 

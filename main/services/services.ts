@@ -31,6 +31,12 @@ import { systemTimers } from '../sync/sync-scheduler';
 import { SyncService, type SyncFunctions } from '../sync/sync-service';
 import { ClientCredentialsTokenSource } from '../sync/token-source';
 import type { Handlers } from './contract-server';
+import { authHandlers } from './handlers/auth-handlers';
+import { registrationHandlers } from './handlers/registration-handlers';
+import { chartHandlers } from './handlers/chart-handlers';
+import { medicationHandlers } from './handlers/medication-handlers';
+import { careHandlers } from './handlers/care-handlers';
+import { printHandlers } from './handlers/print-handlers';
 
 export interface ServiceEnvironment {
   dataDir: string;
@@ -392,5 +398,11 @@ export function createHandlers(services: Services, emit: EventSink): Handlers {
         actor: services.record.actor(),
       }),
     'sync.runOnce': () => services.sync.runNow('cli'),
+    ...authHandlers(services, emit),
+    ...registrationHandlers(services, emit),
+    ...chartHandlers(services, emit),
+    ...medicationHandlers(services, emit),
+    ...careHandlers(services, emit),
+    ...printHandlers(services, emit),
   };
 }

@@ -6,17 +6,16 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readLocale } from '../support/locales';
 
 const renderer = resolve(import.meta.dirname, '..', '..', 'renderer', 'src');
 const languages = ['fr', 'ar', 'en'] as const;
 type Tree = { [key: string]: string | Tree };
 
-const locales = Object.fromEntries(
-  languages.map((language) => [
-    language,
-    JSON.parse(readFileSync(join(renderer, 'i18n', 'locales', `${language}.json`), 'utf8')) as Tree,
-  ]),
-) as Record<(typeof languages)[number], Tree>;
+const locales = Object.fromEntries(languages.map((language) => [language, readLocale(language)])) as Record<
+  (typeof languages)[number],
+  Tree
+>;
 
 function flatten(tree: Tree, prefix = ''): Map<string, string> {
   const entries = new Map<string, string>();

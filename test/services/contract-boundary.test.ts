@@ -14,6 +14,7 @@ import { TabibError } from '../../main/errors';
 import { ContractServer, type Handlers } from '../../main/services/contract-server';
 import { InProcessHost } from '../../main/services/in-process-host';
 import { KeyFileKeychain } from '../../native/keychain/key-file-keychain';
+import { readLocale } from '../support/locales';
 
 const resourcesDir = resolve(import.meta.dirname, '..', '..', 'resources');
 let cleanup: (() => Promise<void>) | null = null;
@@ -153,12 +154,7 @@ describe('the boundary (ContractServer)', () => {
 
   it('every error code has a localised message in fr, ar and en', () => {
     for (const language of ['fr', 'ar', 'en']) {
-      const locale = JSON.parse(
-        readFileSync(
-          resolve(import.meta.dirname, '..', '..', 'renderer', 'src', 'i18n', 'locales', `${language}.json`),
-          'utf8',
-        ),
-      ) as { errors: Record<string, string> };
+      const locale = readLocale(language as 'fr' | 'ar' | 'en') as { errors: Record<string, string> };
       for (const code of errorCodes) expect(locale.errors[code], `${language}: ${code}`).toBeTruthy();
     }
   });

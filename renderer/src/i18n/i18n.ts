@@ -5,11 +5,61 @@ import type { Language } from '../../../main/contract/types';
 import ar from './locales/ar.json';
 import en from './locales/en.json';
 import fr from './locales/fr.json';
+import authFr from './locales/features/auth/fr.json';
+import authAr from './locales/features/auth/ar.json';
+import authEn from './locales/features/auth/en.json';
+import registrationFr from './locales/features/registration/fr.json';
+import registrationAr from './locales/features/registration/ar.json';
+import registrationEn from './locales/features/registration/en.json';
+import chartFr from './locales/features/chart/fr.json';
+import chartAr from './locales/features/chart/ar.json';
+import chartEn from './locales/features/chart/en.json';
+import medicationFr from './locales/features/medication/fr.json';
+import medicationAr from './locales/features/medication/ar.json';
+import medicationEn from './locales/features/medication/en.json';
+import careFr from './locales/features/care/fr.json';
+import careAr from './locales/features/care/ar.json';
+import careEn from './locales/features/care/en.json';
+import printFr from './locales/features/print/fr.json';
+import printAr from './locales/features/print/ar.json';
+import printEn from './locales/features/print/en.json';
+import { mergeLocaleTrees, type LocaleTree } from './locale-tree';
 
+/** Each language: its base file and the features' files (locale-tree.ts). */
 export const resources = {
-  fr: { translation: fr },
-  ar: { translation: ar },
-  en: { translation: en },
+  fr: {
+    translation: mergeLocaleTrees(
+      fr as LocaleTree,
+      authFr as LocaleTree,
+      registrationFr as LocaleTree,
+      chartFr as LocaleTree,
+      medicationFr as LocaleTree,
+      careFr as LocaleTree,
+      printFr as LocaleTree,
+    ),
+  },
+  ar: {
+    translation: mergeLocaleTrees(
+      ar as LocaleTree,
+      authAr as LocaleTree,
+      registrationAr as LocaleTree,
+      chartAr as LocaleTree,
+      medicationAr as LocaleTree,
+      careAr as LocaleTree,
+      printAr as LocaleTree,
+    ),
+  },
+  en: {
+    translation: mergeLocaleTrees(
+      en as LocaleTree,
+      authEn as LocaleTree,
+      registrationEn as LocaleTree,
+      chartEn as LocaleTree,
+      medicationEn as LocaleTree,
+      careEn as LocaleTree,
+      printEn as LocaleTree,
+    ),
+  },
 } as const;
 
 export function directionOf(language: Language): 'rtl' | 'ltr' {

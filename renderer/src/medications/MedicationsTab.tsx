@@ -1,0 +1,6 @@
+import type { ChartTabProps } from '../chart/chart-tab';
+
+// Replaced by the feature's own tab (issue 5).
+export function MedicationsTab(_props: ChartTabProps) {
+  return null;
+}
