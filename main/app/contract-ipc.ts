@@ -5,7 +5,7 @@
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
 import { callChannel, callNames, eventChannel, type EventName } from '../contract/contract';
 import type { Envelope } from '../contract/errors';
-import type { ServiceHost } from '../services/service-host';
+import type { RendererServiceHost } from '../services/service-host';
 import { isAppOrigin } from './security-policy';
 
 export function isTrustedSender(
@@ -20,9 +20,10 @@ export function isTrustedSender(
   return devOrigin !== null && new URL(frame.url).origin === devOrigin;
 }
 
+/** `host`: the services as the renderer reaches them (WorkerHost.forRenderer): guarded by the session. */
 export function registerContractIpc(
   ipcMain: IpcMain,
-  host: ServiceHost,
+  host: RendererServiceHost,
   getWindow: () => BrowserWindow | null,
   devOrigin: string | null,
 ): () => void {

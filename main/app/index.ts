@@ -14,6 +14,7 @@ import { WorkerHost } from '../services/worker-host';
 import { startUpdateDriver } from '../update/electron-updates';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { registerContractIpc } from './contract-ipc';
+import { electronPdfRenderer } from './pdf-printer';
 import { applySessionPolicy, hardenAllWebContents } from './session-policy';
 import { createMainWindow } from './window';
 
@@ -44,6 +45,8 @@ function startServices(): WorkerHost {
     entry: join(here, 'worker.js'),
     env: serviceEnvironment(),
     keychain: new SafeStorageKeychain(),
+    // Printouts: a hidden window's printToPDF, asked for by the services worker (main/print/).
+    pdfRenderer: electronPdfRenderer(),
   });
 }
 
@@ -80,7 +83,13 @@ async function runWindowMode(): Promise<void> {
   applySessionPolicy(session.defaultSession);
   serveRenderer(session.defaultSession, join(here, '..', 'renderer'));
   const host = startServices();
-  registerContractIpc(ipcMain, host, () => window, devServerUrl ? new URL(devServerUrl).origin : null);
+  // The window's calls are checked against the session in the worker; the update driver's are the host's own.
+  registerContractIpc(
+    ipcMain,
+    host.forRenderer(),
+    () => window,
+    devServerUrl ? new URL(devServerUrl).origin : null,
+  );
   // Signed updates (main/update/): checks at start and every few hours; installs only what it verified.
   startUpdateDriver(host);
 

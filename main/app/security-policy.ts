@@ -31,6 +31,8 @@ export const contentSecurityPolicy = [
   "font-src 'self'",
   "connect-src 'self'",
   "worker-src 'self' blob:",
+  // An attached PDF is shown in the browser's own viewer from a blob: URL the page made (main/care).
+  'frame-src blob:',
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",
@@ -61,6 +63,9 @@ export function secureWebPreferences(preloadPath: string, allowDevTools: boolean
     safeDialogs: true,
     // Typed patient data must not go to an OS or cloud spelling service.
     spellcheck: false,
+    // Chromium's built-in PDF viewer (the only plugin Electron ships) shows printouts and attached
+    // PDFs in a frame; without it a PDF frame stays empty. No other plugin exists to load.
+    plugins: true,
     devTools: allowDevTools,
   } as const;
 }
@@ -78,6 +83,15 @@ export function isAppOrigin(url: string | undefined | null): boolean {
 /** Checklist 13: the renderer is a single page; it never navigates, not even within its origin. */
 export function mayNavigate(_url: string): boolean {
   return false;
+}
+
+/**
+ * Checklist 5 (downloads): only what the page itself made — a printout or an attached document as a
+ * blob: URL of the app's origin, saved where the user chooses in the OS dialog; never a file from
+ * elsewhere.
+ */
+export function mayDownload(url: string): boolean {
+  return url.startsWith(`blob:${APP_ORIGIN}/`);
 }
 
 /** Checklist 5: every permission (camera, notifications, HID, serial, clipboard read, …) is denied. */

@@ -1,6 +1,6 @@
 /** Session-wide and per-contents hardening. Electron glue around security-policy.ts. */
 import type { App, Session, WebContents } from 'electron';
-import { mayGrantPermission, mayNavigate } from './security-policy';
+import { mayDownload, mayGrantPermission, mayNavigate } from './security-policy';
 
 export function applySessionPolicy(session: Session): void {
   // Checklist 5: deny every permission request and check; devices too (node-hid lives in main).
@@ -11,7 +11,10 @@ export function applySessionPolicy(session: Session): void {
     mayGrantPermission(permission, requestingOrigin),
   );
   session.setDevicePermissionHandler(() => false);
-  session.on('will-download', (event) => event.preventDefault());
+  // Only a blob the page made (a printout's "Save as PDF"); Electron then asks where, in the OS dialog.
+  session.on('will-download', (event, item) => {
+    if (!item || !mayDownload(item.getURL())) event.preventDefault();
+  });
 }
 
 export function hardenWebContents(contents: WebContents): void {

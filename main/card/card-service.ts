@@ -422,6 +422,14 @@ export class CardService {
     return next;
   }
 
+  /** Lets go of the last document read (sign-out): the chain of reads keeps its result otherwise. */
+  forget(): void {
+    this.reading = this.reading.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
   private async readNow(request: { reader?: string; mrz?: string[]; can?: string }): Promise<CardReadResult> {
     const check = checkAccessKey(request);
     if (!check.valid || !(check.mrz ?? check.can)) {

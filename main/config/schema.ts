@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { httpsUrl } from '../contract/contract';
 import { countries, languages, updateChannels } from '../contract/types';
+import { pacsConfig } from '../imaging/dicomweb/pacs-config';
 
 const nationalService = z
   .object({
@@ -71,6 +72,8 @@ export const configFileSchema = z
     mrzScanner: mrzScanner.nullable().optional(),
     /** Background sync with the national record service every so many seconds (main/sync/sync-scheduler.ts). */
     syncIntervalSeconds: z.number().int().min(30).max(86_400).optional(),
+    /** The PACS for DICOMweb query, retrieve and store (main/imaging/dicomweb/pacs-config.ts). */
+    pacs: pacsConfig.nullable().optional(),
   })
   .strict();
 
@@ -88,6 +91,7 @@ export const configDefaults = {
   update: null,
   mrzScanner: null,
   syncIntervalSeconds: 300,
+  pacs: null,
 } as const satisfies Required<ConfigFile>;
 
 export type EffectiveConfig = {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { countries, languages, syncStates, updateStates } from './types';
+import { sessionChanges, sessionStates } from './auth-types';
 import type {
   AppConfigView,
   AppInfo,
@@ -371,6 +372,8 @@ export const events = {
     total: z.number().int().nonnegative().nullable(),
   }),
   'update.changed': z.object({ state: z.enum(updateStates), version: z.string().nullable() }),
+  /** The session changed (sign-in, sign-out, lock, unlock, an account or the idle delay): ask auth.status. */
+  'auth.changed': z.object({ state: z.enum(sessionStates), change: z.enum(sessionChanges) }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Events = typeof events;

@@ -28,27 +28,91 @@ export const coreCallNames = [
 ] as const;
 
 /** auth calls (issue 5): main/contract/features/auth-contract.ts. */
-export const authCallNames = [] as const;
+export const authCallNames = [
+  'auth.status',
+  'auth.createAdministrator',
+  'auth.signIn',
+  'auth.signOut',
+  'auth.lock',
+  'auth.unlock',
+  'auth.activity',
+  'auth.changePassword',
+  'users.list',
+  'users.create',
+  'users.update',
+  'users.resetPassword',
+  'users.setIdleLock',
+  'audit.breakGlass',
+] as const;
 export type AuthCallName = (typeof authCallNames)[number];
 
 /** registration calls (issue 5): main/contract/features/registration-contract.ts. */
-export const registrationCallNames = [] as const;
+export const registrationCallNames = [
+  'patients.register',
+  'patients.update',
+  'patients.get',
+  'patients.checkDraft',
+  'patients.findDuplicates',
+  'reference.places',
+  'reference.coverages',
+] as const;
 export type RegistrationCallName = (typeof registrationCallNames)[number];
 
 /** chart calls (issue 5): main/contract/features/chart-contract.ts. */
-export const chartCallNames = [] as const;
+export const chartCallNames = [
+  'chart.summary',
+  'chart.timeline',
+  'chart.startVisit',
+  'chart.saveVisit',
+  'chart.visit',
+  'chart.recordVitals',
+  'chart.vitalsSeries',
+  'chart.problems',
+  'chart.saveProblem',
+  'chart.allergies',
+  'chart.saveAllergy',
+  'terminology.searchIcd10',
+  'terminology.searchAllergens',
+] as const;
 export type ChartCallName = (typeof chartCallNames)[number];
 
 /** medication calls (issue 5): main/contract/features/medication-contract.ts. */
-export const medicationCallNames = [] as const;
+export const medicationCallNames = [
+  'terminology.searchDrugs',
+  'prescriptions.check',
+  'prescriptions.saveDraft',
+  'prescriptions.discardDraft',
+  'prescriptions.sign',
+  'medications.stop',
+  'medications.list',
+  'chart.labs',
+  'labs.record',
+  'chart.immunizations',
+  'immunizations.record',
+] as const;
 export type MedicationCallName = (typeof medicationCallNames)[number];
 
 /** care calls (issue 5): main/contract/features/care-contract.ts. */
-export const careCallNames = [] as const;
+export const careCallNames = [
+  'referrals.specialties',
+  'referrals.facilities',
+  'referrals.create',
+  'referrals.update',
+  'referrals.list',
+  'appointments.practitioners',
+  'appointments.book',
+  'appointments.reschedule',
+  'appointments.cancel',
+  'appointments.list',
+  'appointments.calendar',
+  'documents.attach',
+  'documents.list',
+  'documents.read',
+] as const;
 export type CareCallName = (typeof careCallNames)[number];
 
 /** print calls (issue 5): main/contract/features/print-contract.ts. */
-export const printCallNames = [] as const;
+export const printCallNames = ['print.document'] as const;
 export type PrintCallName = (typeof printCallNames)[number];
 
 export const callNames = [
@@ -97,6 +161,7 @@ export const eventNames = [
   'card.progress',
   'card.mrzScanned',
   'update.changed',
+  'auth.changed',
 ] as const;
 export type EventName = (typeof eventNames)[number];
 

@@ -94,8 +94,9 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
 
 /**
  * A call's access rule:
- * - `open`: anyone, signed in or not, even while the session is locked (the state of the session,
- *   unlock, sign out; nothing about a patient);
+ * - `open`: anyone, signed in or not (the configuration, the state of the session; nothing about a
+ *   patient). While the session is locked, only the lock screen's calls are answered: auth.status,
+ *   auth.unlock and auth.signOut (main/auth/call-guard.ts);
  * - `signedOut`: anyone when no session is locked (sign in, the interface language);
  * - `firstRun`: while no account exists (first-run setup and the first administrator), else
  *   `workstation.manage`;

@@ -6,7 +6,9 @@
  * Order of writes, so a crash leaves nothing half-done: a batch's instance files are written
  * (temporary file, then rename), flushed together, and only then is the batch's index committed
  * in one transaction. A crash before the commit leaves files no row points at; `open()` sweeps
- * them. An index row therefore always points at a whole file.
+ * them. An index row therefore always points at a whole file. Instances received from the PACS
+ * (`importStream`, fed by a WADO-RS answer part by part) take the same path, flagged as held by the
+ * PACS; a connection cut commits the whole instances received and nothing of the one arriving.
  *
  * Eviction (least recently used first) takes only studies flagged as also held by the PACS: a
  * study imported from a CD exists nowhere else and is never evicted. When the limit cannot be met
@@ -67,6 +69,45 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** Each file's outcome, in the order of the files, once its batch is committed. */
   onFile?: (result: FileImportResult) => void;
+}
+
+export interface StreamImportOptions extends ImportOptions {
+  /** The PACS holds these instances: their studies may be evicted (and retrieved again). */
+  heldByPacs?: boolean;
+  /** How many instances are expected, for progress; the count seen when absent. */
+  expected?: number;
+  /** Only instances of this study are accepted (a PACS answering with another study's is an error). */
+  studyInstanceUid?: string;
+}
+
+/** An instance that arrives in memory: `label` stands for its path in the report (e.g. the request). */
+export interface IncomingInstance {
+  label: string;
+  bytes: Uint8Array;
+}
+
+/** A file read (or why not), or an instance received. */
+interface LoadedSource {
+  path: string;
+  bytes?: Uint8Array;
+  error?: unknown;
+}
+
+async function loadSource(source: ImportSource): Promise<LoadedSource> {
+  if (source.error) return { path: source.path, error: source.error };
+  try {
+    return { path: source.path, bytes: await readFile(source.path) };
+  } catch (error) {
+    const errno = (error as NodeJS.ErrnoException).code ?? null;
+    return {
+      path: source.path,
+      error: new TabibError(
+        'IMAGING_FILE_UNREADABLE',
+        `${source.path} cannot be read (${errno ?? 'error'})`,
+        { errno },
+      ),
+    };
+  }
 }
 
 interface PendingInstance {
@@ -146,9 +187,37 @@ export class ImagingLibrary {
   async import(inputs: string[], options: ImportOptions = {}): Promise<ImportReport> {
     const started = performance.now();
     const sources = await collectImportSources(inputs);
-    const total = sources.length;
+    async function* loaded(): AsyncGenerator<LoadedSource> {
+      for (const source of sources) yield await loadSource(source);
+    }
+    return this.importLoaded(loaded(), { ...options, expected: sources.length }, started);
+  }
+
+  /**
+   * Imports instances that arrive in memory, one at a time (a PACS's WADO-RS answer): the same
+   * batches, write order and checks as `import`, so an instance is either whole in the cache and
+   * the index, or absent. When `instances` fails (a connection cut) the whole instances already
+   * received are committed, and the report's `stoppedBy` is the failure.
+   */
+  async importStream(
+    instances: AsyncIterable<IncomingInstance>,
+    options: StreamImportOptions = {},
+  ): Promise<ImportReport> {
+    const started = performance.now();
+    async function* loaded(): AsyncGenerator<LoadedSource> {
+      for await (const instance of instances) yield { path: instance.label, bytes: instance.bytes };
+    }
+    return this.importLoaded(loaded(), options, started);
+  }
+
+  private async importLoaded(
+    sources: AsyncIterable<LoadedSource>,
+    options: StreamImportOptions,
+    started: number,
+  ): Promise<ImportReport> {
     const batchFiles = this.options.batchFiles ?? 200;
     const batchBytes = this.options.batchBytes ?? 64 * 2 ** 20;
+    const heldByPacs = options.heldByPacs ?? false;
     const files: FileImportResult[] = [];
     const studyHeaders = new Map<string, DicomInstanceHeader>();
     const counts = new Map<string, { imported: number; duplicates: number }>();
@@ -157,7 +226,7 @@ export class ImagingLibrary {
     let pendingBytes = 0;
     const pendingHashes = new Map<string, string>();
     let stoppedBy: ContractErrorShape | null = null;
-    let notAttempted = 0;
+    let seen = 0;
     let bytes = 0;
 
     const count = (study: string, field: 'imported' | 'duplicates') => {
@@ -176,7 +245,7 @@ export class ImagingLibrary {
       if (batch.length > 0) {
         try {
           await this.cache.sync(batch.map((instance) => instance.fileId));
-          this.commit(batch);
+          this.commit(batch, heldByPacs);
           for (const instance of batch) {
             bytes += instance.byteSize;
             count(instance.header.study.uid, 'imported');
@@ -198,23 +267,41 @@ export class ImagingLibrary {
       }
     };
 
-    for (const [index, source] of sources.entries()) {
-      if (stoppedBy) {
-        notAttempted++;
-        continue;
+    const iterator = sources[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        let next: IteratorResult<LoadedSource>;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          // The source failed (a connection cut): what came whole is committed below.
+          stoppedBy = errorShape(error);
+          break;
+        }
+        if (next.done) break;
+        seen++;
+        const result = await this.importOne(
+          next.value,
+          pendingHashes,
+          studyHeaders,
+          options.studyInstanceUid,
+        );
+        if (result.kind === 'instance') {
+          pending.push(result.instance);
+          pendingBytes += result.instance.byteSize;
+          pendingHashes.set(result.instance.header.instance.sopInstanceUid, result.instance.sha256);
+        } else if (result.file.status === 'duplicate' && result.file.studyInstanceUid) {
+          count(result.file.studyInstanceUid, 'duplicates');
+        }
+        if (result.stop) stoppedBy = result.file.error;
+        pendingResults.push(result.file);
+        options.onProgress?.({ done: seen, total: Math.max(seen, options.expected ?? seen) });
+        if (pending.length >= batchFiles || pendingBytes >= batchBytes || stoppedBy) await flush();
+        if (stoppedBy) break;
       }
-      const result = await this.importOne(source, pendingHashes, studyHeaders);
-      if (result.kind === 'instance') {
-        pending.push(result.instance);
-        pendingBytes += result.instance.byteSize;
-        pendingHashes.set(result.instance.header.instance.sopInstanceUid, result.instance.sha256);
-      } else if (result.file.status === 'duplicate' && result.file.studyInstanceUid) {
-        count(result.file.studyInstanceUid, 'duplicates');
-      }
-      if (result.stop) stoppedBy = result.file.error;
-      pendingResults.push(result.file);
-      options.onProgress?.({ done: index + 1, total });
-      if (pending.length >= batchFiles || pendingBytes >= batchBytes || stoppedBy) await flush();
+    } finally {
+      // Stops the source (a file list, or the PACS's answer) when the import stops first.
+      if (stoppedBy) await iterator.return?.().catch(() => undefined);
     }
     await flush();
 
@@ -225,14 +312,15 @@ export class ImagingLibrary {
       );
     const tally = (status: FileImportResult['status']) =>
       files.filter((file) => file.status === status).length;
+    const expected = options.expected ?? seen;
     return {
       files,
       studies,
-      total,
+      total: Math.max(expected, seen),
       imported: tally('imported'),
       duplicates: tally('duplicate'),
       errors: tally('error'),
-      notAttempted,
+      notAttempted: Math.max(0, expected - seen),
       stoppedBy,
       bytes,
       milliseconds: Math.round(performance.now() - started),
@@ -240,9 +328,10 @@ export class ImagingLibrary {
   }
 
   private async importOne(
-    source: ImportSource,
+    source: LoadedSource,
     pendingHashes: Map<string, string>,
     studyHeaders: Map<string, DicomInstanceHeader>,
+    expectedStudy: string | undefined,
   ): Promise<
     | { kind: 'instance'; instance: PendingInstance; file: FileImportResult; stop: false }
     | { kind: 'other'; file: FileImportResult; stop: boolean }
@@ -259,18 +348,8 @@ export class ImagingLibrary {
       file: { ...file, error: errorShape(error) },
       stop,
     });
-    if (source.error) return failed(source.error);
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(source.path);
-    } catch (error) {
-      const errno = (error as NodeJS.ErrnoException).code ?? null;
-      return failed(
-        new TabibError('IMAGING_FILE_UNREADABLE', `${source.path} cannot be read (${errno ?? 'error'})`, {
-          errno,
-        }),
-      );
-    }
+    if (source.error || !source.bytes) return failed(source.error);
+    const bytes = source.bytes;
     let header: DicomInstanceHeader;
     try {
       header = readDicomInstance(bytes);
@@ -280,6 +359,18 @@ export class ImagingLibrary {
     const uid = header.instance.sopInstanceUid;
     file.sopInstanceUid = uid;
     file.studyInstanceUid = header.study.uid;
+    if (expectedStudy !== undefined && header.study.uid !== expectedStudy)
+      return failed(
+        new TabibError(
+          'IMAGING_PACS_RESPONSE_INVALID',
+          `${source.path}: an instance of study ${header.study.uid} came in the answer for study ${expectedStudy}`,
+          {
+            sopInstanceUid: uid,
+            studyInstanceUid: header.study.uid,
+            expectedStudyInstanceUid: expectedStudy,
+          },
+        ),
+      );
     if (!studyHeaders.has(header.study.uid)) studyHeaders.set(header.study.uid, header);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const known =
@@ -317,7 +408,7 @@ export class ImagingLibrary {
   }
 
   /** One batch into the index, in one transaction. */
-  private commit(batch: PendingInstance[]): void {
+  private commit(batch: PendingInstance[], heldByPacs: boolean): void {
     const now = this.now();
     const q = this.queries;
     const insertPatient = q.statement(
@@ -327,8 +418,8 @@ export class ImagingLibrary {
     const patientRow = q.statement('select rowid from imaging_patient where patient_key = ?');
     const insertStudy = q.statement(
       `insert into imaging_study (study_uid, imaging_patient, study_date, study_time, description,
-        accession_number, study_id, imported, last_access) values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        on conflict (study_uid) do nothing`,
+        accession_number, study_id, imported, last_access, pacs_held) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        on conflict (study_uid) do update set pacs_held = max(imaging_study.pacs_held, excluded.pacs_held)`,
     );
     const insertSeries = q.statement(
       `insert into imaging_series (series_uid, study_uid, modality, series_number, description)
@@ -365,6 +456,7 @@ export class ImagingLibrary {
           study.id,
           now,
           now,
+          heldByPacs ? 1 : 0,
         );
         insertSeries.run(series.uid, study.uid, series.modality, series.number, series.description);
         insertInstance.run(

@@ -6,7 +6,7 @@
  * Codes: type DCM 110110 "Patient Record" (DICOM PS3.16 CID 400, as IHE BALP uses); subtype the
  * FHIR restful interaction; entity type/role from the R4 audit-entity-type and object-role code systems.
  */
-import type { AuditEvent, AuditEventEntity } from '@medplum/fhirtypes';
+import type { AuditEvent, AuditEventEntity, Coding } from '@medplum/fhirtypes';
 import type { AuditTrailEntry } from '../contract/types';
 import { timeOrderedId } from './time-ordered-id';
 import type { Actor, Workstation } from './actor';
@@ -31,6 +31,8 @@ export interface AuditEntry {
   entity?: { type: string; id: string } | null;
   /** Free text kept with the event (e.g. "demo seed: 12 resources", a break-the-glass reason). */
   description?: string;
+  /** Why the agent acted, when it is not plain care (e.g. v3-ActReason BTG, main/auth/break-glass.ts). */
+  purposeOfEvent?: Coding;
 }
 
 export class AuditLog {
@@ -108,7 +110,14 @@ export class AuditLog {
       recorded,
       outcome: '0',
       ...(entry.description ? { outcomeDesc: entry.description } : {}),
-      agent: [{ who: { reference: actor.reference, display: actor.display }, requestor: true }],
+      ...(entry.purposeOfEvent ? { purposeOfEvent: [{ coding: [entry.purposeOfEvent] }] } : {}),
+      agent: [
+        {
+          who: { reference: actor.reference, display: actor.display },
+          requestor: true,
+          ...(entry.purposeOfEvent ? { purposeOfUse: [{ coding: [entry.purposeOfEvent] }] } : {}),
+        },
+      ],
       source: {
         observer: { identifier: { system: 'urn:tabib:workstation', value: this.workstation.id } },
         ...(this.workstation.facilityId ? { site: this.workstation.facilityId } : {}),

@@ -3,7 +3,14 @@
  * keychain unwraps, and the services over it (store, patient search, audit trail).
  */
 import { existsSync, statSync } from 'node:fs';
-import type { AllergyIntolerance, CodeableConcept, Condition, Encounter, Patient } from '@medplum/fhirtypes';
+import type {
+  AllergyIntolerance,
+  CodeableConcept,
+  Coding,
+  Condition,
+  Encounter,
+  Patient,
+} from '@medplum/fhirtypes';
 import type { Keychain } from '../../native/keychain/keychain';
 import type { ChartConcept, ChartHeader, Language, RecordStatus } from '../contract/types';
 import { TabibError } from '../errors';
@@ -177,8 +184,11 @@ export class LocalRecord {
     return this.connection.sqlite;
   }
 
-  /** Opens a patient's chart: the header, and an audit entry saying who looked. */
-  openChart(patientId: string, actor: Actor, reason?: string): ChartHeader {
+  /**
+   * Opens a patient's chart: the header, and an audit entry saying who looked (and why, when the
+   * opening has a purpose of its own: break-the-glass, main/auth/break-glass.ts).
+   */
+  openChart(patientId: string, actor: Actor, reason?: string, purposeOfEvent?: Coding): ChartHeader {
     return this.queries.transaction(() => {
       const patient = this.store.read<Patient>('Patient', patientId);
       if (!patient) throw new TabibError('RESOURCE_NOT_FOUND', `Patient/${patientId} is not in the record`);
@@ -202,7 +212,12 @@ export class LocalRecord {
       const address = patient.address?.[0];
       this.audit.append(
         actor,
-        { action: 'R', patientId, ...(reason ? { description: reason } : {}) },
+        {
+          action: 'R',
+          patientId,
+          ...(reason ? { description: reason } : {}),
+          ...(purposeOfEvent ? { purposeOfEvent } : {}),
+        },
         (this.options.clock?.() ?? new Date()).toISOString(),
       );
       return {
@@ -217,6 +232,15 @@ export class LocalRecord {
         counts: this.store.countByPatient(patientId),
       };
     });
+  }
+
+  /**
+   * Drops patient data held in memory besides the database file: the search's name cache and the
+   * decrypted pages SQLite keeps (`shrink_memory`, sqlite3_db_release_memory). After a sign-out.
+   */
+  forgetCaches(): void {
+    this.search.forgetCache();
+    this.connection.sqlite.pragma('shrink_memory');
   }
 
   status(): RecordStatus {

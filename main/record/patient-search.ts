@@ -158,6 +158,11 @@ export class PatientSearch {
     private readonly rules: SearchRules,
   ) {}
 
+  /** Forgets the names kept between searches (a sign-out: no patient's name stays in memory). */
+  forgetCache(): void {
+    this.nameTermsMemo.clear();
+  }
+
   private summary(row: PatientRow): PatientSummary {
     const name = (given: string | null, family: string | null) =>
       given !== null || family !== null ? { given: given ?? '', family: family ?? '' } : null;

@@ -1,6 +1,6 @@
 /**
  * The record as the services see it: opened on first use (the key needs the OS keychain, which
- * is asynchronous), kept open, closed on shutdown. Decides who the actor is until sign-in exists.
+ * is asynchronous), kept open, closed on shutdown. Says who the actor is.
  */
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -32,6 +32,8 @@ export interface RecordServiceDependencies {
   keychain: Keychain;
   resourcesDir: string;
   clock?: () => Date;
+  /** The signed-in practitioner, if any (main/auth/auth-service.ts): they act in the record. */
+  sessionActor?: () => Actor | null;
 }
 
 export class RecordService {
@@ -75,15 +77,32 @@ export class RecordService {
   }
 
   /**
-   * Who acts in the record. Sign-in with practitioner accounts comes with the workspace (issue 5);
-   * until then the demonstration acts as its seeded doctor and a real workstation as its OS user.
+   * Who acts in the record: the signed-in practitioner (main/auth/). Without a session — the
+   * `tabib` CLI, the services' own work — a real workstation acts as itself (`Device/<id>`, with
+   * the OS user's name) and a demonstration as its seeded doctor.
    */
   actor(): Actor {
+    const signedIn = this.deps.sessionActor?.();
+    if (signedIn) return signedIn;
     const config = this.deps.config.effective();
     if (config.mode === 'demo')
       return { reference: `Practitioner/${DEMO_ACTOR_ID}`, display: DEMO_ACTOR_DISPLAY };
     const user = userInfo().username;
     return { reference: `Device/${this.workstation().id}`, display: `${user} @ Tabib` };
+  }
+
+  /** The record's database exists (or is being opened): false on a first run, before anything is written. */
+  exists(): boolean {
+    return this.opening !== null || existsSync(this.deps.layout.recordDatabase);
+  }
+
+  /**
+   * Drops what the open record holds about patients in memory besides the database (sign-out):
+   * the search's name cache, and the connection's cache of decrypted pages.
+   */
+  async forgetCaches(): Promise<void> {
+    const record = await this.opening?.catch(() => null);
+    record?.forgetCaches();
   }
 
   async status(): Promise<RecordStatus> {

@@ -6,6 +6,8 @@ import type { Reference, Resource } from '@medplum/fhirtypes';
 
 export const recordResourceTypes = [
   'Patient',
+  /** The patient's insurance (registration, main/registration/coverage-resource.ts). */
+  'Coverage',
   'Practitioner',
   'PractitionerRole',
   'Organization',

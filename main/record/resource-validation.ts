@@ -11,6 +11,7 @@ import { FHIR_ID, isRecordResourceType, type RecordResourceType } from './resour
 /** Required elements per type (FHIR R4 resource definitions, min = 1); `a|b` means a choice [x]. */
 const requiredElements: Record<RecordResourceType, string[]> = {
   Patient: [],
+  Coverage: ['status', 'beneficiary', 'payor'],
   Practitioner: [],
   PractitionerRole: [],
   Organization: [],

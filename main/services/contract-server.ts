@@ -1,8 +1,10 @@
 /**
- * The contract's server side: validates arguments at the boundary and routes each call to its
- * handler. It is the one place every renderer call passes through, whichever transport carried
- * it (Electron IPC, the harness's playwright binding, or the CLI in-process).
+ * The contract's server side: checks the caller may make the call (the session's guard), validates
+ * arguments at the boundary and routes each call to its handler. It is the one place every call
+ * passes through, whichever transport carried it (Electron IPC, the harness's playwright binding,
+ * or the CLI in-process).
  */
+import type { CallOrigin } from '../auth/call-guard';
 import { calls, isCallName, type CallName, type CallResult, type ParsedCallArgs } from '../contract/contract';
 import type { Envelope } from '../contract/errors';
 import { toErrorShape } from '../errors';
@@ -11,22 +13,33 @@ export type Handlers = {
   [N in CallName]: (args: ParsedCallArgs<N>) => Promise<CallResult<N>> | CallResult<N>;
 };
 
-export class ContractServer {
-  constructor(private readonly handlers: Handlers) {}
+/** Refuses a call its caller may not make (throws a TabibError), before anything else runs. */
+export type CallGuard = (name: CallName, origin: CallOrigin) => Promise<void> | void;
 
-  /** Never rejects: every failure, even a throwing schema, becomes an error envelope. */
-  async handle(name: unknown, rawArgs: unknown): Promise<Envelope<unknown>> {
+export class ContractServer {
+  constructor(
+    private readonly handlers: Handlers,
+    private readonly guard: CallGuard | null = null,
+  ) {}
+
+  /**
+   * Never rejects: every failure, even a throwing schema, becomes an error envelope. `origin`:
+   * who calls — the renderer (checked against the session) or the host itself (trusted).
+   */
+  async handle(name: unknown, rawArgs: unknown, origin: CallOrigin = 'host'): Promise<Envelope<unknown>> {
     try {
-      return await this.dispatch(name, rawArgs);
+      return await this.dispatch(name, rawArgs, origin);
     } catch (error) {
       return { ok: false, error: toErrorShape(error) };
     }
   }
 
-  private async dispatch(name: unknown, rawArgs: unknown): Promise<Envelope<unknown>> {
+  private async dispatch(name: unknown, rawArgs: unknown, origin: CallOrigin): Promise<Envelope<unknown>> {
     if (!isCallName(name)) {
       return { ok: false, error: { code: 'UNKNOWN_CALL', message: `No such call: ${String(name)}` } };
     }
+    // Before the arguments are even looked at: a locked or anonymous caller learns nothing.
+    await this.guard?.(name, origin);
     const parsed = calls[name].args.safeParse(rawArgs);
     if (!parsed.success) {
       return {

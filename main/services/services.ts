@@ -8,8 +8,12 @@ import { threadId, isMainThread } from 'node:worker_threads';
 import type { Keychain } from '../../native/keychain/keychain';
 import type { AppInfo } from '../contract/types';
 import type { EventName, EventPayload } from '../contract/contract';
+import { AuthService } from '../auth/auth-service';
+import { BREAK_THE_GLASS, chartAccess } from '../auth/break-glass';
 import { ConfigStore } from '../config/config-store';
 import { dataLayout, type DataLayout } from '../config/paths';
+import { CareService } from '../care/care-service';
+import { MedicationService } from '../medication/medication-service';
 import { CardService, checkAccessKey, type CardDevices } from '../card/card-service';
 import type { MrzScanner } from '../card/card-transport';
 import { cscaTrustDir, readIdentityDocument } from '../card/read-document';
@@ -37,6 +41,7 @@ import { chartHandlers } from './handlers/chart-handlers';
 import { medicationHandlers } from './handlers/medication-handlers';
 import { careHandlers } from './handlers/care-handlers';
 import { printHandlers } from './handlers/print-handlers';
+import type { PdfRenderer } from '../print/pdf-renderer';
 
 export interface ServiceEnvironment {
   dataDir: string;
@@ -77,6 +82,14 @@ export interface Services {
   update: UpdateService;
   card: CardService;
   sync: SyncService;
+  /** The workstation's session and practitioner accounts (main/auth/): who acts, what they may call. */
+  auth: AuthService;
+  /** Referrals, appointments, attached documents (main/care/). */
+  care: CareService;
+  /** Medicines and prescriptions, lab results, immunizations (main/medication/). */
+  medication: MedicationService;
+  /** Renders printouts to PDF: the host's (Electron main, the harness), null where there is none (the CLI). */
+  printer: PdfRenderer | null;
 }
 
 /** The national service's pull and push (main/sync/pull.ts, main/sync/push.ts). */
@@ -233,6 +246,8 @@ async function cardDevices(env: ServiceEnvironment, config: ConfigStore): Promis
 export interface ServiceDevices {
   /** Unit tests: the card readers (and read) to use instead of the environment's. */
   cardDevices?: () => Promise<CardDevices>;
+  /** The host's PDF rendering (main/print/pdf-renderer.ts); without it print.document answers PRINT_UNAVAILABLE. */
+  pdfRenderer?: PdfRenderer;
 }
 
 export function createServices(
@@ -243,15 +258,18 @@ export function createServices(
   const layout = dataLayout(env.dataDir);
   const config = new ConfigStore(layout.userConfig, env.machineConfigPath);
   const clock = serviceClock(env);
+  // The record acts as the signed-in practitioner; the session is made next, over the record.
+  let auth: AuthService | null = null;
   const record = new RecordService({
     layout,
     config,
     keychain,
     resourcesDir: env.resourcesDir,
     clock,
+    sessionActor: () => auth?.sessionActor() ?? null,
   });
   const transports: { close(): Promise<void> }[] = [];
-  return {
+  const services: Services = {
     env,
     layout,
     config,
@@ -272,6 +290,9 @@ export function createServices(
       resourcesDir: env.resourcesDir,
       trustDir: cscaTrustDir(env.resourcesDir),
     }),
+    care: new CareService({ record, config, resourcesDir: env.resourcesDir }),
+    medication: new MedicationService({ record, config, resourcesDir: env.resourcesDir }),
+    printer: devices.pdfRenderer ?? null,
     sync: new SyncService({
       config,
       record,
@@ -287,11 +308,24 @@ export function createServices(
         await Promise.all(transports.splice(0).map((transport) => transport.close()));
       },
     }),
+    auth: new AuthService({ config, record, forgetPatientData: () => forgetPatientData(services) }),
   };
+  auth = services.auth;
+  return services;
+}
+
+/**
+ * Sign-out: what the services hold about patients in memory, besides the encrypted record, goes —
+ * the last identity card read, the search's name cache, the record's decrypted pages.
+ */
+async function forgetPatientData(services: Services): Promise<void> {
+  services.card.forget();
+  await services.record.forgetCaches();
 }
 
 /** Stops what the services hold open: the background sync, the card readers' monitor (PC/SC), then the record. */
 export async function closeServices(services: Services): Promise<void> {
+  services.auth.close();
   await services.sync.close().catch(() => undefined);
   await services.card.close().catch(() => undefined);
   await services.record.close();
@@ -321,6 +355,7 @@ export function createHandlers(services: Services, emit: EventSink): Handlers {
   services.update.onChanged((change) => emit('update.changed', change));
   services.card.onEvent((event) => emit(event.name, event.payload));
   services.sync.onEvent((event) => emit(event.name, event.payload));
+  services.auth.onChanged((event) => emit('auth.changed', event));
   const seedProgress = (done: number, total: number) => emit('record.seedProgress', { done, total });
   return {
     'app.info': () => appInfo(services),
@@ -347,6 +382,8 @@ export function createHandlers(services: Services, emit: EventSink): Handlers {
     'setup.startDemo': async ({ country }) => {
       const view = services.setup.startDemo(country);
       await seedDemoRecord(services, { patients: DEMO_PATIENTS, seed: 1 }, seedProgress);
+      // Its doctor, nurse, radiologist and administrator, the first two from the seeded staff.
+      await services.auth.ensureDemoAccounts();
       emit('config.changed', { reason: 'demo' });
       return view;
     },
@@ -354,7 +391,14 @@ export function createHandlers(services: Services, emit: EventSink): Handlers {
     'patients.search': async ({ query, limit }) => (await services.record.open()).search.search(query, limit),
     'patients.openChart': async ({ patientId, reason }) => {
       const record = await services.record.open();
-      const header = record.openChart(patientId, services.record.actor(), reason);
+      // A patient outside the facility's list opens only with a reason, audited as break-the-glass.
+      const access = chartAccess(record, patientId, reason, await services.auth.facilityContext());
+      const header = record.openChart(
+        patientId,
+        services.record.actor(),
+        reason,
+        access.breakGlass ? BREAK_THE_GLASS : undefined,
+      );
       // From now on the pull keeps this patient's record up to date on this workstation.
       followOpenedPatient(record, patientId, services.record.now());
       return header;

@@ -10,10 +10,12 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Keychain } from '../../native/keychain/keychain';
 import type { Envelope } from '../contract/errors';
-import { toErrorShape } from '../errors';
-import type { EventListener, ServiceHost } from './service-host';
+import { TabibError, toErrorShape } from '../errors';
+import type { PdfRenderer } from '../print/pdf-renderer';
+import type { CallOrigin } from '../auth/call-guard';
+import type { EventListener, RendererServiceHost, ServiceHost } from './service-host';
 import type { ServiceEnvironment } from './services';
-import type { HostToWorker, WorkerInit, WorkerToHost } from './worker-protocol';
+import type { CapabilityRequest, HostToWorker, WorkerInit, WorkerToHost } from './worker-protocol';
 
 export interface WorkerHostOptions {
   /** out/main/worker.js in the built app; main/services/worker.ts under tests (run through tsx). */
@@ -21,6 +23,8 @@ export interface WorkerHostOptions {
   env: ServiceEnvironment;
   /** The keychain on this thread (Electron safeStorage); without one the worker uses a key file. */
   keychain?: Keychain;
+  /** Renders printouts to PDF on this thread (Electron's printToPDF, the harness's Chromium); without one, print.document answers PRINT_UNAVAILABLE. */
+  pdfRenderer?: PdfRenderer;
 }
 
 /**
@@ -58,6 +62,7 @@ export class WorkerHost implements ServiceHost {
     const init: WorkerInit = {
       env: this.options.env,
       keychain: this.options.keychain ? 'remote' : 'key_file',
+      pdfRenderer: this.options.pdfRenderer !== undefined,
     };
     const worker = new Worker(entry.endsWith('.ts') ? typeScriptBootstrap(entry) : this.options.entry, {
       workerData: init,
@@ -101,21 +106,48 @@ export class WorkerHost implements ServiceHost {
     worker: Worker,
     message: Extract<WorkerToHost, { type: 'capability' }>,
   ): Promise<void> {
-    const keychain = this.options.keychain;
     let result: Extract<HostToWorker, { type: 'capability-result' }>['result'];
     try {
-      if (!keychain) throw new Error('no keychain on the host');
-      if (message.method === 'describe') result = { ok: true, value: await keychain.describe() };
-      else if (message.method === 'wrap')
-        result = { ok: true, value: await keychain.wrap(message.bytes ?? new Uint8Array()) };
-      else result = { ok: true, value: await keychain.unwrap(message.bytes ?? new Uint8Array()) };
+      result = { ok: true, value: await this.capability(message) };
     } catch (error) {
       result = { ok: false, error: toErrorShape(error) };
     }
     worker.postMessage({ type: 'capability-result', id: message.id, result } satisfies HostToWorker);
   }
 
+  private async capability(
+    request: CapabilityRequest,
+  ): Promise<Uint8Array | { backend: string; strong: boolean }> {
+    if (request.method === 'renderPdf') {
+      const renderer = this.options.pdfRenderer;
+      if (!renderer) throw new TabibError('PRINT_UNAVAILABLE', 'no PDF renderer on the host');
+      return renderer.renderPdf(request.html);
+    }
+    const keychain = this.options.keychain;
+    if (!keychain) throw new Error('no keychain on the host');
+    if (request.method === 'describe') return keychain.describe();
+    if (request.method === 'wrap') return keychain.wrap(request.bytes ?? new Uint8Array());
+    return keychain.unwrap(request.bytes ?? new Uint8Array());
+  }
+
+  /** The host's own call (Electron main's update driver, the CLI mode): trusted. */
   invoke(name: string, args: unknown): Promise<Envelope<unknown>> {
+    return this.send(name, args, 'host');
+  }
+
+  /**
+   * The same services as the window reaches them (Electron IPC, the e2e harness): every call is
+   * checked against the session in the worker (main/auth/call-guard.ts).
+   */
+  forRenderer(): RendererServiceHost {
+    return {
+      origin: 'renderer',
+      invoke: (name, args) => this.send(name, args, 'renderer'),
+      onEvent: (listener) => this.onEvent(listener),
+    };
+  }
+
+  private send(name: string, args: unknown, origin: CallOrigin): Promise<Envelope<unknown>> {
     if (this.closed) {
       return Promise.resolve({
         ok: false,
@@ -127,7 +159,7 @@ export class WorkerHost implements ServiceHost {
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
       try {
-        worker.postMessage({ type: 'invoke', id, name, args } satisfies HostToWorker);
+        worker.postMessage({ type: 'invoke', id, name, args, origin } satisfies HostToWorker);
       } catch (error) {
         // Arguments that cannot be cloned (functions, DOM objects) never reach the services.
         this.pending.delete(id);

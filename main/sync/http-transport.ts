@@ -75,6 +75,21 @@ function causeCode(error: unknown): string | null {
   return null;
 }
 
+/**
+ * What a network failure says of itself: its cause code (ECONNREFUSED, a TLS code, …), whether it
+ * is a TLS refusal, and whether the request certainly never reached the server. The DICOMweb
+ * client (main/imaging/dicomweb/) reads failures of the same fetch the same way.
+ */
+export function describeTransportFailure(error: unknown): {
+  cause: string | null;
+  tls: boolean;
+  notSent: boolean;
+} {
+  const cause = causeCode(error);
+  const tls = cause !== null && TLS_REFUSED.test(cause);
+  return { cause, tls, notSent: tls || (cause !== null && NOT_SENT.has(cause)) };
+}
+
 function transportError(error: unknown, request: string, phase: 'connect' | 'body'): TabibError {
   const code = causeCode(error);
   const tls = code !== null && TLS_REFUSED.test(code);

@@ -55,6 +55,7 @@ export const PULL_ORDER: readonly RecordResourceType[] = [
   'Practitioner',
   'PractitionerRole',
   'Patient',
+  'Coverage',
   'Encounter',
   'Condition',
   'AllergyIntolerance',

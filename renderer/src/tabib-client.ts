@@ -39,6 +39,21 @@ function api(): TabibWindowApi {
   return window.tabib;
 }
 
+/**
+ * Asked when main refuses to open a chart without a reason (BREAK_GLASS_REQUIRED): the reason the
+ * practitioner gives (renderer/src/auth/BreakGlassDialog.tsx), or null if they give up. Whoever
+ * opens a chart then needs nothing of its own for break-the-glass.
+ */
+type BreakGlassReason = (patientId: string) => Promise<string | null>;
+let askBreakGlassReason: BreakGlassReason | null = null;
+
+export function onBreakGlassRequired(ask: BreakGlassReason): () => void {
+  askBreakGlassReason = ask;
+  return () => {
+    if (askBreakGlassReason === ask) askBreakGlassReason = null;
+  };
+}
+
 export async function invoke<N extends CallName>(name: N, args: CallArgs<N>): Promise<CallResult<N>> {
   let node: unknown = api();
   for (const part of name.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
@@ -48,7 +63,20 @@ export async function invoke<N extends CallName>(name: N, args: CallArgs<N>): Pr
   if (!envelope || typeof envelope !== 'object' || !('ok' in envelope)) {
     throw new ContractError({ code: 'INTERNAL', message: `Malformed answer to ${name}` });
   }
-  if (!envelope.ok) throw new ContractError(envelope.error);
+  if (!envelope.ok) {
+    const request = args as { patientId?: unknown; reason?: unknown };
+    if (
+      envelope.error.code === 'BREAK_GLASS_REQUIRED' &&
+      name === 'patients.openChart' &&
+      askBreakGlassReason &&
+      typeof request.patientId === 'string' &&
+      request.reason === undefined
+    ) {
+      const reason = await askBreakGlassReason(request.patientId);
+      if (reason) return invoke(name, { ...args, reason } as CallArgs<N>);
+    }
+    throw new ContractError(envelope.error);
+  }
   return envelope.value;
 }
 

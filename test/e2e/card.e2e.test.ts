@@ -36,6 +36,7 @@ async function openWorkstation(): Promise<Workstation> {
   const station = await suite.open({
     cardReader: true,
     userConfig: { mode: 'demo', facility: { id: 'demo', name: 'Tabib — démonstration' } },
+    signIn: 'doctor',
   });
   await station.open();
   await poll(() => station.page.getByTestId('patient-search-input').isVisible()).toBe(true);

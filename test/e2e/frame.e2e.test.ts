@@ -67,8 +67,10 @@ describe('first run', () => {
     await station.open();
     const { page } = station;
     await page.getByRole('button', { name: 'Démarrer la démonstration' }).click();
-    // The demonstration first seeds its synthetic patients (a few seconds).
-    await expect.poll(() => page.getByTestId('top-bar').isVisible(), { timeout: 60_000 }).toBe(true);
+    // The demonstration first seeds its synthetic patients (a few seconds), then offers its accounts.
+    await expect.poll(() => page.getByTestId('sign-in').isVisible(), { timeout: 60_000 }).toBe(true);
+    await station.signIn('doctor');
+    await expect.poll(() => page.getByTestId('top-bar').isVisible()).toBe(true);
     expect(await page.getByTestId('facility-name').innerText()).toBe('Tabib — démonstration');
     expect(JSON.parse(readFileSync(station.userConfigPath, 'utf8'))).toMatchObject({
       mode: 'demo',
@@ -79,7 +81,7 @@ describe('first run', () => {
 
 describe('the frame', () => {
   it('is in French by default, with top bar and side navigation', async () => {
-    station = await suite.open({ userConfig: demoUser });
+    station = await suite.open({ userConfig: demoUser, signIn: 'doctor' });
     await station.open();
     const { page } = station;
     await expect.poll(() => page.getByTestId('side-nav').isVisible()).toBe(true);
@@ -92,7 +94,7 @@ describe('the frame', () => {
   });
 
   it('switches to Arabic: dir="rtl", mirrored layout, Latin digits, and the choice is kept', async () => {
-    station = await suite.open({ userConfig: demoUser });
+    station = await suite.open({ userConfig: demoUser, signIn: 'doctor' });
     await station.open();
     const { page } = station;
     await page.getByTestId('language-switch').getByText('العربية').click();
@@ -115,7 +117,7 @@ describe('the frame', () => {
   });
 
   it('works in English', async () => {
-    station = await suite.open({ userConfig: demoUser });
+    station = await suite.open({ userConfig: demoUser, signIn: 'doctor' });
     await station.open();
     const { page } = station;
     await page.getByTestId('language-switch').getByText('English').click();
@@ -129,7 +131,7 @@ describe('the frame', () => {
   });
 
   it('keeps the language the administrator fixed', async () => {
-    station = await suite.open({ userConfig: demoUser, machineConfig: { language: 'ar' } });
+    station = await suite.open({ userConfig: demoUser, machineConfig: { language: 'ar' }, signIn: 'doctor' });
     await station.open();
     const { page } = station;
     await expect.poll(() => page.evaluate(() => document.documentElement.dir)).toBe('rtl');
@@ -138,7 +140,7 @@ describe('the frame', () => {
   });
 
   it('reaches each section by keyboard and shows the health report from the services worker', async () => {
-    station = await suite.open({ userConfig: demoUser });
+    station = await suite.open({ userConfig: demoUser, signIn: 'doctor' });
     await station.open();
     const { page } = station;
     await expect.poll(() => page.getByTestId('side-nav').isVisible()).toBe(true);

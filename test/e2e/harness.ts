@@ -19,23 +19,15 @@ import { HARNESS_SYNC_MODULE, type HarnessSyncControl } from '../sync/harness-sy
 import { buildTabibBridge } from '../../main/contract/bridge';
 import { callNames, eventNames } from '../../main/contract/names';
 import type { ConfigFile } from '../../main/config/schema';
+import type { AuthStatus } from '../../main/contract/auth-types';
+import type { Envelope } from '../../main/contract/errors';
+import type { Role } from '../../main/contract/permissions';
 import { WorkerHost } from '../../main/services/worker-host';
+import { chromiumPdfRenderer } from '../print/chromium-pdf-renderer';
+import { chromiumArgs } from '../support/chromium';
 import { serveRenderer, type StaticServer } from './static-server';
 
 const repository = resolve(import.meta.dirname, '..', '..');
-
-/** Flags that work headless as root on this machine kind (shared/docs/test-peers.md). */
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--font-render-hinting=none',
-  '--force-color-profile=srgb',
-];
 
 /** The moment the frame's clock shows, so screenshots do not change with the day. */
 export const FIXED_NOW = new Date('2026-11-22T09:30:00+01:00');
@@ -85,9 +77,84 @@ export interface Workstation {
   nationalService: ((control: HarnessSyncControl) => void) | null;
   /** Messages the page logged at error level, and CSP violations: a test expects none. */
   pageErrors: string[];
+  /**
+   * Signs a practitioner of this role in, as the sign-in screen would (the page follows through
+   * auth.changed): the demonstration's account for the role, or on an enrolled workstation an
+   * account made for the test (with the first administrator, if none exists yet).
+   */
+  signIn(role: HarnessRole): Promise<AuthStatus>;
   open(): Promise<void>;
   close(): Promise<void>;
 }
+
+export type HarnessRole = Role;
+
+/** The accounts the harness makes on an enrolled workstation: user name = role, and this password. */
+export const HARNESS_PASSWORD = 'harness-password-2026';
+
+/** The demonstration's account for each role (main/auth/demo-accounts.ts). */
+const demoUsernames: Record<Role, string> = {
+  doctor: 'medecin',
+  nurse: 'infirmier',
+  radiologist: 'radiologue',
+  administrator: 'admin',
+};
+
+async function expectOk<T>(envelope: Promise<Envelope<unknown>>, what: string): Promise<T> {
+  const answer = await envelope;
+  if (!answer.ok) throw new Error(`${what}: ${answer.error.code} ${answer.error.message}`);
+  return answer.value as T;
+}
+
+/**
+ * Signs `role` in on the workstation's services, through the renderer's own (guarded) door. On a
+ * demonstration the demo accounts exist; elsewhere the test's accounts are made on first use.
+ */
+async function signInAs(host: WorkerHost, role: Role): Promise<AuthStatus> {
+  const asRenderer = host.forRenderer();
+  const status = await expectOk<AuthStatus>(asRenderer.invoke('auth.status', {}), 'auth.status');
+  if (status.state === 'locked' || status.state === 'signedIn')
+    await expectOk(asRenderer.invoke('auth.signOut', {}), 'auth.signOut');
+  if (status.demo) {
+    return expectOk<AuthStatus>(
+      asRenderer.invoke('auth.signIn', { username: demoUsernames[role], password: status.demo.password }),
+      'auth.signIn',
+    );
+  }
+  if (status.state === 'noAccounts')
+    await expectOk(
+      asRenderer.invoke('auth.createAdministrator', {
+        username: 'administrator',
+        displayName: 'Administrateur du poste',
+        password: HARNESS_PASSWORD,
+      }),
+      'auth.createAdministrator',
+    );
+  // The host's own call (trusted): an account for the role, once.
+  const accounts = await expectOk<{ username: string }[]>(host.invoke('users.list', {}), 'users.list');
+  if (!accounts.some((account) => account.username === role))
+    await expectOk(
+      host.invoke('users.create', {
+        username: role,
+        displayName: harnessDisplayNames[role],
+        roles: [role],
+        password: HARNESS_PASSWORD,
+      }),
+      'users.create',
+    );
+  return expectOk<AuthStatus>(
+    asRenderer.invoke('auth.signIn', { username: role, password: HARNESS_PASSWORD }),
+    'auth.signIn',
+  );
+}
+
+/** How the test's accounts are named on an enrolled workstation. */
+export const harnessDisplayNames: Record<Role, string> = {
+  doctor: 'Dr Nadia Berrada',
+  nurse: 'Karim Ziani',
+  radiologist: 'Dr Samir Lahlou',
+  administrator: 'Administrateur du poste',
+};
 
 export interface WorkstationOptions {
   userConfig?: ConfigFile;
@@ -99,6 +166,12 @@ export interface WorkstationOptions {
    * place of main/sync/pull.ts and push.ts; the user configuration says the workstation is enrolled.
    */
   nationalService?: boolean;
+  /**
+   * Signs a practitioner of this role in before the page loads (Workstation.signIn), so the page
+   * opens on the workspace: every call of the page needs a session. Leave it out (or null) for
+   * the first-run, sign-in and create-administrator screens.
+   */
+  signIn?: HarnessRole | null;
 }
 
 /** Waits for the simulated reader to describe the card in it (test/card/harness-card.ts). */
@@ -163,6 +236,8 @@ export async function openWorkstation(
         ? { syncSimulator: { module: HARNESS_SYNC_MODULE, controlFile: syncControl } }
         : {}),
     },
+    // Printouts: Chromium's page.pdf, as Electron main's printToPDF in the app.
+    pdfRenderer: chromiumPdfRenderer(harness.browser),
   });
 
   const context = await harness.browser.newContext({
@@ -182,9 +257,11 @@ export async function openWorkstation(
 
   // As Electron's IPC: only the renderer's calls are reachable from the page, never the admin calls.
   const rendererCalls = new Set<string>(callNames);
+  // The page's calls go through the renderer's door of the services: checked against the session.
+  const asRenderer = host.forRenderer();
   await page.exposeBinding('__tabibInvoke', (_source, name: string, args: unknown) =>
     rendererCalls.has(name)
-      ? host.invoke(name, args)
+      ? asRenderer.invoke(name, args)
       : { ok: false, error: { code: 'UNKNOWN_CALL', message: `No such call: ${String(name)}` } },
   );
   await page.addInitScript({
@@ -212,6 +289,7 @@ export async function openWorkstation(
       )
       .catch(() => undefined);
   });
+  if (options.signIn) await signInAs(host, options.signIn);
 
   return {
     page,
@@ -224,6 +302,7 @@ export async function openWorkstation(
       : null,
     nationalService: options.nationalService ? steerService : null,
     pageErrors,
+    signIn: (role) => signInAs(host, role),
     async open() {
       await page.goto(harness.server.url);
       await page.waitForFunction(() => document.fonts.status === 'loaded');

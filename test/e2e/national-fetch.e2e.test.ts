@@ -98,7 +98,7 @@ async function searchFor(page: Page, query: string): Promise<void> {
 
 describe('fetching a patient from the national record', () => {
   it('in French: an unknown national ID → the offer → progress → the chart', async () => {
-    const station = await suite.open({ userConfig: enrolled('fr'), nationalService: true });
+    const station = await suite.open({ userConfig: enrolled('fr'), nationalService: true, signIn: 'doctor' });
     station.nationalService!(national({ holdFetch: true }));
     await station.open();
     const { page } = station;
@@ -137,7 +137,7 @@ describe('fetching a patient from the national record', () => {
   });
 
   it('in Arabic: a patient the national record does not know → the localised error and what to do', async () => {
-    const station = await suite.open({ userConfig: enrolled('ar'), nationalService: true });
+    const station = await suite.open({ userConfig: enrolled('ar'), nationalService: true, signIn: 'doctor' });
     station.nationalService!(national());
     await station.open();
     const { page } = station;
@@ -173,6 +173,7 @@ describe('fetching a patient from the national record', () => {
         facility: { id: 'demo', name: 'Démonstration' },
         allowWeakKeychain: true,
       },
+      signIn: 'doctor',
     });
     await station.open();
     await searchFor(station.page, 'BK482913');

@@ -76,6 +76,9 @@ async function openDemonstration(): Promise<Workstation> {
   await page.getByRole('button', { name: 'Démarrer la démonstration' }).click();
   // The pointer leaves the button's place, so no row of a list drawn there shows a hover.
   await page.mouse.move(1, 799);
+  // Seeded, the demonstration offers its accounts: the demo doctor signs in.
+  await expect.poll(() => page.getByTestId('sign-in').isVisible(), { timeout: 60_000 }).toBe(true);
+  await station.signIn('doctor');
   await expect
     .poll(() => page.getByTestId('patient-search-input').isVisible(), { timeout: 60_000 })
     .toBe(true);
@@ -128,6 +131,8 @@ describe('finding and opening a patient', () => {
     await page.getByRole('button', { name: 'Démarrer la démonstration' }).click();
     await page.mouse.move(1, 799);
     await poll(() => page.getByTestId('demo-seed-progress').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('sign-in').isVisible(), { timeout: 60_000 }).toBe(true);
+    await station.signIn('doctor');
     await expect
       .poll(() => page.getByTestId('patient-search-input').isVisible(), { timeout: 60_000 })
       .toBe(true);
@@ -412,6 +417,7 @@ describe('finding and opening a patient', () => {
   it('says so when the local record holds nobody yet, rather than only "no result"', async () => {
     station = await suite.open({
       userConfig: { mode: 'demo', facility: { id: 'demo', name: 'Tabib — démonstration' } },
+      signIn: 'doctor',
     });
     await station.open();
     const { page } = station;

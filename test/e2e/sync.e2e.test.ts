@@ -4,8 +4,8 @@
  * offline with the localised error, up to date), the Sync page and its history, and the conflicts
  * screen comparing both versions and resolving a conflict — in French and in Arabic.
  *
- * The record is prepared before the workstation starts, through the same record service the app
- * uses; the conflict is written with ConflictLog as the pull records one. The simulated service
+ * A nurse is signed in (the harness makes the accounts); the record is prepared before the page
+ * opens, through the same record service the app uses; the conflict is written with ConflictLog as the pull records one. The simulated service
  * (test/sync/harness-sync.ts) stands in for main/sync/pull.ts and push.ts.
  */
 import { dirname, join, resolve } from 'node:path';
@@ -20,6 +20,7 @@ import type { Actor } from '../../main/record/actor';
 import type { LocalRecord } from '../../main/record/local-record';
 import { RecordService } from '../../main/record/record-service';
 import { ConflictLog } from '../../main/sync/conflict-log';
+import { followPatient } from '../../main/sync/followed-patients';
 import { KeyFileKeychain } from '../../native/keychain/key-file-keychain';
 import { harnessSuite, type Workstation } from './harness';
 import { enrolledConfig } from './enrolled-config';
@@ -50,7 +51,7 @@ const benali: Patient = {
   gender: 'male',
 };
 
-/** Writes into the workstation's record before its services start, as the app's record service would. */
+/** Writes into the workstation's record before the page opens, as the app's record service would. */
 async function prepareRecord(station: Workstation, write: (record: LocalRecord) => void): Promise<void> {
   const layout = dataLayout(station.dataDir);
   const records = new RecordService({
@@ -72,6 +73,8 @@ async function prepareRecord(station: Workstation, write: (record: LocalRecord) 
  */
 function withConflict(record: LocalRecord): void {
   record.store.create(benali, nurse);
+  // The pull brought him as one of the facility's patients: his chart opens without break-the-glass.
+  followPatient(record, benali.id!, 'facility');
   record.queries.transaction(() => {
     record.queries.statement(`delete from outbox where resource_type = 'Patient'`).run();
     record.queries.statement(`update resource set remote_version = '1' where type = 'Patient'`).run();
@@ -104,8 +107,16 @@ async function openStation(
   language: 'fr' | 'ar',
   write: (record: LocalRecord) => void,
 ): Promise<Workstation> {
-  const station = await suite.open({ userConfig: enrolled(language), nationalService: true });
-  await prepareRecord(station, write);
+  const station = await suite.open({
+    userConfig: enrolled(language),
+    nationalService: true,
+    signIn: 'nurse',
+  });
+  await prepareRecord(station, (record) => {
+    // The workstation's accounts (and their Practitioners) were set up, and sent, before today.
+    record.queries.statement('delete from outbox').run();
+    write(record);
+  });
   await station.open();
   await poll(() => station.page.getByTestId('top-bar').isVisible()).toBe(true);
   return station;

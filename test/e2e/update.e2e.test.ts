@@ -55,6 +55,7 @@ async function openAdministration(language: 'fr' | 'ar'): Promise<Workstation> {
   const opened = await suite.open({
     userConfig: { ...demoUser, language },
     machineConfig: { update: policy },
+    signIn: 'doctor',
   });
   mkdirSync(join(opened.dataDir, 'update'), { recursive: true });
   // A fixed installation, so its rollout position (shown on screen) is the same at every run.

@@ -2,15 +2,20 @@
  * A workstation for tests that go through the services as the CLI does: the services in-process
  * (InProcessHost) on a temporary data folder, with the key-file keychain; `call` is a contract
  * call (its error thrown with code and details), `run` the `tabib` command as an administrator types it.
+ * `rendererCall` makes the call as the window would, checked against the session
+ * (main/auth/call-guard.ts); `signInAs(role)` signs a practitioner of that role in (their account
+ * made first), so what the test then writes is theirs in the audit trail.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCli } from '../../main/cli/tabib-cli';
 import type { ConfigFile } from '../../main/config/schema';
+import type { AuthStatus } from '../../main/contract/auth-types';
 import type { Envelope } from '../../main/contract/errors';
+import type { Role } from '../../main/contract/permissions';
 import { InProcessHost } from '../../main/services/in-process-host';
-import type { ServiceEnvironment } from '../../main/services/services';
+import type { ServiceDevices, ServiceEnvironment } from '../../main/services/services';
 import { KeyFileKeychain } from '../../native/keychain/key-file-keychain';
 
 export const repository = resolve(import.meta.dirname, '..', '..');
@@ -22,7 +27,12 @@ export interface TestWorkstationOptions {
   userConfig?: ConfigFile | null;
   /** More of the environment (a simulator, a fixed moment), given the workstation's folder. */
   env?: (dir: string) => Partial<ServiceEnvironment>;
+  /** What the test's thread provides to the services (e.g. a PDF renderer). */
+  devices?: ServiceDevices;
 }
+
+/** The password signInAs gives an account (the policy wants ten characters, not the user name). */
+export const testPassword = (username: string): string => `pass-${[...username].reverse().join('')}-2026`;
 
 export function testWorkstation(options: TestWorkstationOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), options.prefix ?? 'tabib-workstation-'));
@@ -41,11 +51,23 @@ export function testWorkstation(options: TestWorkstationOptions = {}) {
       ...options.env?.(dir),
     },
     new KeyFileKeychain(join(dataDir, 'keychain', 'wrapping.key')),
+    options.devices,
   );
-  const call = async <T>(name: string, args: unknown = {}): Promise<T> => {
-    const envelope = (await host.invoke(name, args)) as Envelope<T>;
+  const unwrap = <T>(envelope: Envelope<T>): T => {
     if (!envelope.ok) throw Object.assign(new Error(envelope.error.message), envelope.error);
     return envelope.value;
+  };
+  const call = async <T>(name: string, args: unknown = {}): Promise<T> =>
+    unwrap((await host.invoke(name, args)) as Envelope<T>);
+  const renderer = host.forRenderer();
+  const rendererCall = async <T>(name: string, args: unknown = {}): Promise<T> =>
+    unwrap((await renderer.invoke(name, args)) as Envelope<T>);
+  const signInAs = async (role: Role, username: string = role): Promise<AuthStatus> => {
+    const password = testPassword(username);
+    const accounts = await call<{ username: string }[]>('users.list');
+    if (!accounts.some((account) => account.username === username))
+      await call('users.create', { username, displayName: `${role} ${username}`, roles: [role], password });
+    return rendererCall<AuthStatus>('auth.signIn', { username, password });
   };
   const run = async (...argv: string[]) => {
     const out: string[] = [];
@@ -57,5 +79,5 @@ export function testWorkstation(options: TestWorkstationOptions = {}) {
     await host.close();
     rmSync(dir, { recursive: true, force: true });
   };
-  return { dir, dataDir, host, call, run, close };
+  return { dir, dataDir, host, call, rendererCall, signInAs, run, close };
 }

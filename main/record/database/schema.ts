@@ -189,6 +189,26 @@ export interface ImagingInstanceTable {
   imported: string;
 }
 
+/** A local practitioner account (migration 0006, main/auth/account-store.ts). */
+export interface PractitionerAccountTable {
+  id: string;
+  username: string;
+  /** The user name folded for comparison (NFKC, lower case); unique. */
+  username_key: string;
+  display_name: string;
+  /** JSON array of roles (main/contract/permissions.ts). */
+  roles: string;
+  /** The FHIR Practitioner the account acts as. */
+  practitioner_id: string;
+  /** PHC string: `$scrypt$ln=…,r=…,p=…$salt$hash` (main/auth/password-hash.ts). */
+  password_hash: string;
+  failed_attempts: Generated<number>;
+  locked_out_until: string | null;
+  disabled: Generated<number>;
+  created: string;
+  updated: string;
+}
+
 export interface RecordDatabase {
   resource: ResourceTable;
   patient_search: PatientSearchTable;
@@ -205,4 +225,5 @@ export interface RecordDatabase {
   imaging_study: ImagingStudyTable;
   imaging_series: ImagingSeriesTable;
   imaging_instance: ImagingInstanceTable;
+  practitioner_account: PractitionerAccountTable;
 }

@@ -1,7 +1,10 @@
 import { AppShell, Box } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { useState } from 'react';
+import { mayShow } from '../auth/section-access';
+import { useCan } from '../auth/session-context';
 import { CardScreen } from '../card/CardScreen';
+import { AppointmentsScreen } from '../care/AppointmentsScreen';
 import { PatientsScreen } from '../patients/PatientsScreen';
 import { AdministrationScreen } from '../screens/AdministrationScreen';
 import { PlannedScreen } from '../screens/PlannedScreen';
@@ -14,13 +17,20 @@ import { CARD_SHORTCUT, sections, type Section, type Screen } from './sections';
 import { TopBar } from './TopBar';
 
 export function Frame() {
-  const [section, setSection] = useState<Screen>('patients');
+  // What the practitioner's roles cannot use is neither shown nor reachable by its key.
+  const can = useCan();
+  const [section, setSection] = useState<Screen>(
+    () => sections.find((value) => mayShow(value, can)) ?? 'administration',
+  );
+  const show = (screen: Screen) => {
+    if (mayShow(screen, can)) setSection(screen);
+  };
   // Also from a text field (no tags ignored): the patient search keeps the focus, and Alt+digit
   // or F2 types nothing.
   useHotkeys(
     [
-      ...sections.map((value, index): [string, () => void] => [`alt+${index + 1}`, () => setSection(value)]),
-      [CARD_SHORTCUT, () => setSection('card')],
+      ...sections.map((value, index): [string, () => void] => [`alt+${index + 1}`, () => show(value)]),
+      [CARD_SHORTCUT, () => show('card')],
     ],
     [],
   );
@@ -40,15 +50,18 @@ export function Frame() {
         </AppShell.Navbar>
         <AppShell.Main data-testid="main">
           {/* Kept mounted while hidden: the patient a doctor had open is still there when they come back. */}
-          <Box hidden={section !== 'patients'}>
-            <PatientsScreen active={section === 'patients'} />
-          </Box>
+          {can('patient.read') && (
+            <Box hidden={section !== 'patients'}>
+              <PatientsScreen active={section === 'patients'} />
+            </Box>
+          )}
           {/* Unmounted when left: what a card held is not kept on screen. */}
           {section === 'card' && <CardScreen active />}
           {section === 'sync' && <SyncScreen onOpenConflicts={() => setSection('conflicts')} />}
           {section === 'conflicts' && <ConflictsScreen onBack={() => setSection('sync')} />}
           {section === 'administration' && <AdministrationScreen />}
-          {(section === 'imaging' || section === 'appointments') && <PlannedScreen section={section} />}
+          {section === 'imaging' && <PlannedScreen section={section} />}
+          {section === 'appointments' && <AppointmentsScreen active />}
         </AppShell.Main>
         <UpdateInstallPrompt />
       </AppShell>

@@ -1,6 +1,8 @@
 import { Button, Group, Kbd, Stack, Text, Title } from '@mantine/core';
-import { IconBuildingHospital, IconId, IconUser } from '@tabler/icons-react';
+import { IconBuildingHospital, IconId } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
+import { SessionMenu } from '../auth/SessionMenu';
+import { useCan } from '../auth/session-context';
 import { formatDate } from '../i18n/format';
 import { SyncIndicator } from '../sync/SyncIndicator';
 import { useConfig } from './config-context';
@@ -29,9 +31,10 @@ export function TopBar({
 }) {
   const { t } = useTranslation();
   const { config } = useConfig();
+  const can = useCan();
   return (
     <Group h="100%" px="md" justify="space-between" wrap="nowrap" data-testid="top-bar">
-      <Group gap="lg" wrap="nowrap">
+      <Group gap="md" wrap="nowrap">
         <Title order={3} className="tabib-brand" c="teal.8">
           {t('app.name')}
         </Title>
@@ -43,26 +46,23 @@ export function TopBar({
             </Text>
           </Group>
         </Labelled>
-        <Labelled label={t('topbar.practitioner')}>
-          <Group gap={6} wrap="nowrap">
-            <IconUser size={16} aria-hidden />
-            <Text size="sm">{t('topbar.noSession')}</Text>
-          </Group>
-        </Labelled>
+        <SessionMenu />
       </Group>
-      <Group gap="lg" wrap="nowrap">
-        <Button
-          variant={cardActive ? 'filled' : 'light'}
-          leftSection={<IconId size={18} aria-hidden />}
-          rightSection={<Kbd size="xs">{CARD_SHORTCUT}</Kbd>}
-          aria-keyshortcuts={CARD_SHORTCUT}
-          aria-pressed={cardActive}
-          onClick={onReadCard}
-          style={{ flexShrink: 0 }}
-          data-testid="topbar-read-card"
-        >
-          {t('topbar.readCard')}
-        </Button>
+      <Group gap="md" wrap="nowrap">
+        {can('card.read') && (
+          <Button
+            variant={cardActive ? 'filled' : 'light'}
+            leftSection={<IconId size={18} aria-hidden />}
+            rightSection={<Kbd size="xs">{CARD_SHORTCUT}</Kbd>}
+            aria-keyshortcuts={CARD_SHORTCUT}
+            aria-pressed={cardActive}
+            onClick={onReadCard}
+            style={{ flexShrink: 0 }}
+            data-testid="topbar-read-card"
+          >
+            {t('topbar.readCard')}
+          </Button>
+        )}
         <Labelled label={t('topbar.today')}>
           <Text size="sm" data-testid="today">
             {formatDate(new Date(), config.language, config.country)}

@@ -23,6 +23,9 @@ import careEn from './locales/features/care/en.json';
 import printFr from './locales/features/print/fr.json';
 import printAr from './locales/features/print/ar.json';
 import printEn from './locales/features/print/en.json';
+import imagingFr from './locales/features/imaging/fr.json';
+import imagingAr from './locales/features/imaging/ar.json';
+import imagingEn from './locales/features/imaging/en.json';
 import { mergeLocaleTrees, type LocaleTree } from './locale-tree';
 
 /** Each language: its base file and the features' files (locale-tree.ts). */
@@ -36,6 +39,7 @@ export const resources = {
       medicationFr as LocaleTree,
       careFr as LocaleTree,
       printFr as LocaleTree,
+      imagingFr as LocaleTree,
     ),
   },
   ar: {
@@ -47,6 +51,7 @@ export const resources = {
       medicationAr as LocaleTree,
       careAr as LocaleTree,
       printAr as LocaleTree,
+      imagingAr as LocaleTree,
     ),
   },
   en: {
@@ -58,6 +63,7 @@ export const resources = {
       medicationEn as LocaleTree,
       careEn as LocaleTree,
       printEn as LocaleTree,
+      imagingEn as LocaleTree,
     ),
   },
 } as const;

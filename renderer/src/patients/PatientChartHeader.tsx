@@ -15,7 +15,7 @@ import {
 } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { IconAlertTriangle, IconArrowLeft, IconArrowRight } from '@tabler/icons-react';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChartConcept, ChartHeader, Language, PatientSummary } from '../../../main/contract/types';
 import { useConfig } from '../app/config-context';
@@ -25,6 +25,7 @@ import { invoke } from '../tabib-client';
 import { ageOn, formatAge, formatBirthDate, useToday } from './age';
 import { NamesInScripts, scriptsInOrder } from './PatientName';
 import { Fact } from '../app/Fact';
+import { PatientEditButton } from '../registration/PatientEditButton';
 
 /**
  * The order a clinician reads a record's contents in: the visits, what was found, what was given,
@@ -46,7 +47,7 @@ const chartContentOrder = [
   'DocumentReference',
 ];
 
-function chartContents(counts: Record<string, number>): [string, number][] {
+export function chartContents(counts: Record<string, number>): [string, number][] {
   const rank = (type: string) => {
     const index = chartContentOrder.indexOf(type);
     return index === -1 ? chartContentOrder.length : index;
@@ -65,6 +66,11 @@ export interface PatientChartHeaderProps {
   /** False while another section of the frame is on screen: its shortcuts must not act. */
   active: boolean;
   onBack(): void;
+  /**
+   * The chart's workspace under the header (renderer/src/chart/ChartScreen.tsx), in place of the
+   * header's own summary; the workspace then decides what Escape does.
+   */
+  children?: ReactNode;
 }
 
 /**
@@ -72,7 +78,7 @@ export interface PatientChartHeaderProps {
  * red, active problems, the last encounter, and what the local record holds. Opening it is an
  * audited read in main (`patients.openChart`).
  */
-export function PatientChartHeader({ patient: known, active, onBack }: PatientChartHeaderProps) {
+export function PatientChartHeader({ patient: known, active, onBack, children }: PatientChartHeaderProps) {
   const { t } = useTranslation();
   const { config } = useConfig();
   const { dir } = useDirection();
@@ -81,7 +87,7 @@ export function PatientChartHeader({ patient: known, active, onBack }: PatientCh
   const [attempt, setAttempt] = useState(0);
   const heading = useRef<HTMLHeadingElement>(null);
 
-  useHotkeys(active ? [['Escape', onBack]] : []);
+  useHotkeys(active && !children ? [['Escape', onBack]] : []);
 
   useEffect(() => {
     let current = true;
@@ -105,7 +111,12 @@ export function PatientChartHeader({ patient: known, active, onBack }: PatientCh
   const BackIcon = dir === 'rtl' ? IconArrowRight : IconArrowLeft;
 
   return (
-    <Stack maw={1100} data-testid="patient-chart" data-patient-id={patient.id} data-state={state.status}>
+    <Stack
+      maw={children ? undefined : 1100}
+      data-testid="patient-chart"
+      data-patient-id={patient.id}
+      data-state={state.status}
+    >
       <Group>
         <Button
           variant="subtle"
@@ -117,6 +128,11 @@ export function PatientChartHeader({ patient: known, active, onBack }: PatientCh
         >
           {t('patients.chart.back')}
         </Button>
+        <PatientEditButton
+          patientId={known.id}
+          active={active}
+          onSaved={() => setAttempt((value) => value + 1)}
+        />
       </Group>
       <Paper withBorder radius="md" p="lg" data-testid="chart-header">
         <Stack gap="md">
@@ -174,7 +190,8 @@ export function PatientChartHeader({ patient: known, active, onBack }: PatientCh
         </Stack>
       </Paper>
 
-      {state.status === 'loading' && (
+      {children}
+      {!children && state.status === 'loading' && (
         <Group gap="sm" c="dimmed">
           <Loader size="sm" />
           <Text size="sm">{t('patients.chart.loading')}</Text>
@@ -189,7 +206,7 @@ export function PatientChartHeader({ patient: known, active, onBack }: PatientCh
           }}
         />
       )}
-      {header && <ChartSummary header={header} />}
+      {!children && header && <ChartSummary header={header} />}
     </Stack>
   );
 }

@@ -1,7 +1,10 @@
 import './patients.css';
+import { Box } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PatientSummary } from '../../../main/contract/types';
-import { PatientChartHeader } from './PatientChartHeader';
+import { ChartScreen } from '../chart/ChartScreen';
+import { NewPatientButton } from '../registration/NewPatientButton';
+import { RegistrationForm } from '../registration/RegistrationForm';
 import { PatientSearchPanel } from './PatientSearchPanel';
 import { usePatientSearch } from './use-patient-search';
 
@@ -18,6 +21,8 @@ export function PatientsScreen({ active }: { active: boolean }) {
   /** The selected row, for the list answering `query`; a new list starts on its first row. */
   const [selection, setSelection] = useState({ query: '', index: 0 });
   const [open, setOpen] = useState<PatientSummary | null>(null);
+  /** The registration form is on screen (New patient, Alt+N); it opens the new patient's chart. */
+  const [registering, setRegistering] = useState(false);
   const input = useRef<HTMLInputElement>(null);
 
   const shownQuery = search.shown?.query ?? '';
@@ -25,30 +30,52 @@ export function PatientsScreen({ active }: { active: boolean }) {
 
   // Keyboard-first: the search field has the focus whenever the search is on screen.
   useEffect(() => {
-    if (active && !open) input.current?.focus();
-  }, [active, open]);
+    if (active && !open && !registering) input.current?.focus();
+  }, [active, open, registering]);
 
   const back = useCallback(() => setOpen(null), []);
 
-  if (open) return <PatientChartHeader key={open.id} patient={open} active={active} onBack={back} />;
+  if (open) return <ChartScreen key={open.id} patient={open} active={active} onBack={back} />;
+  if (registering)
+    return (
+      <RegistrationForm
+        mode={{ kind: 'create' }}
+        active={active}
+        onSaved={(result) => {
+          setRegistering(false);
+          setRecordRevision((revision) => revision + 1);
+          setOpen(result.patient);
+        }}
+        onCancel={() => setRegistering(false)}
+        onOpenPatient={(patient) => {
+          setRegistering(false);
+          setOpen(patient);
+        }}
+      />
+    );
   return (
-    <PatientSearchPanel
-      inputRef={input}
-      text={text}
-      onTextChange={setText}
-      search={search}
-      selected={selected}
-      onSelect={(index) => setSelection({ query: shownQuery, index })}
-      onOpen={(hit) => {
-        const index = search.shown?.result?.hits.indexOf(hit) ?? -1;
-        if (index >= 0) setSelection({ query: shownQuery, index });
-        setOpen(hit);
-      }}
-      active={active}
-      onFetched={(patient) => {
-        setRecordRevision((revision) => revision + 1);
-        setOpen(patient);
-      }}
-    />
+    <Box pos="relative" maw={1100}>
+      <Box pos="absolute" top={0} style={{ insetInlineEnd: 0 }}>
+        <NewPatientButton active={active} onClick={() => setRegistering(true)} />
+      </Box>
+      <PatientSearchPanel
+        inputRef={input}
+        text={text}
+        onTextChange={setText}
+        search={search}
+        selected={selected}
+        onSelect={(index) => setSelection({ query: shownQuery, index })}
+        onOpen={(hit) => {
+          const index = search.shown?.result?.hits.indexOf(hit) ?? -1;
+          if (index >= 0) setSelection({ query: shownQuery, index });
+          setOpen(hit);
+        }}
+        active={active}
+        onFetched={(patient) => {
+          setRecordRevision((revision) => revision + 1);
+          setOpen(patient);
+        }}
+      />
+    </Box>
   );
 }

@@ -4,6 +4,9 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo, HealthCheck, HealthReport, HealthStatus } from '../../../main/contract/types';
 import { useConfig } from '../app/config-context';
+import { BreakGlassReview } from '../auth/BreakGlassReview';
+import { useCan } from '../auth/session-context';
+import { UsersSection } from '../auth/UsersSection';
 import { ErrorAlert } from '../errors/ErrorAlert';
 import { formatBytes, formatDateTime } from '../i18n/format';
 import { invoke } from '../tabib-client';
@@ -23,6 +26,7 @@ function StatusBadge({ status }: { status: HealthStatus }) {
 export function AdministrationScreen() {
   const { t } = useTranslation();
   const { config } = useConfig();
+  const can = useCan();
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [report, setReport] = useState<HealthReport | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -161,6 +165,8 @@ export function AdministrationScreen() {
           </>
         )}
       </Paper>
+      {can('users.manage') && <UsersSection />}
+      {can('audit.read') && <BreakGlassReview />}
       <UpdateSection />
     </Stack>
   );

@@ -48,6 +48,8 @@ async function rendererDuringSync(): Promise<void> {
     if (!enrolled.ok) throw new Error(`enrolment failed: ${enrolled.error.message}`);
     const config = JSON.parse(readFileSync(station.userConfigPath, 'utf8')) as ConfigFile;
     await authServer.register('bench-workstation', config.nationalService?.publicKeyJwk ?? {});
+    // Enrolled, the workstation wants its accounts: the harness makes them and signs a doctor in.
+    await station.signIn('doctor');
     await station.open();
     await station.page.getByTestId('patient-search-input').waitFor();
     await station.page.evaluate(() => {

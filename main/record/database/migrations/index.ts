@@ -9,6 +9,8 @@ import * as m0002 from './0002-record-meta';
 import * as m0003 from './0003-sync';
 import * as m0004 from './0004-imaging';
 import * as m0005 from './0005-remote-updated';
+import * as m0006 from './0006-practitioner-accounts';
+import * as m0010 from './0010-appointment-calendar';
 
 const migrations: Record<string, Migration> = {
   '0001-record': m0001,
@@ -16,6 +18,8 @@ const migrations: Record<string, Migration> = {
   '0003-sync': m0003,
   '0004-imaging': m0004,
   '0005-remote-updated': m0005,
+  '0006-practitioner-accounts': m0006,
+  '0010-appointment-calendar': m0010,
 };
 
 export const recordMigrations: MigrationProvider = {
