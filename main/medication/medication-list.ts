@@ -61,7 +61,8 @@ export function medicationView(
     request.medicationCodeableConcept?.coding?.[0]?.display ??
     atc ??
     '';
-  const stopNote = request.note?.find((note) => note.authorReference && status === 'stopped');
+  // The latest note with an author: the one medications.stop adds.
+  const stopNote = status === 'stopped' ? request.note?.findLast((note) => note.authorReference) : undefined;
   return {
     id: request.id as string,
     status,

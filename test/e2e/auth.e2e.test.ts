@@ -161,6 +161,43 @@ describe('signing in', () => {
     await poll(() => users.locator('tbody tr').count()).toBe(4);
     expect(await users.innerText()).toContain('medecin');
     await poll(() => page.getByTestId('break-glass-none').isVisible()).toBe(true);
+
+    // A new nurse's account, from the Administration screen.
+    await page.getByTestId('users-create').click();
+    await page.getByTestId('account-username').fill('n.bennani');
+    await page.getByTestId('account-display-name').fill('Nadia Bennani');
+    await page.getByTestId('account-role-nurse').click();
+    await page.getByTestId('account-password').fill('court');
+    await page.getByTestId('account-submit').click();
+    await poll(() => page.getByText('Au moins 10 caractères.').isVisible()).toBe(true);
+    await page.getByTestId('account-password').fill('Première garde 2026');
+    await expectAccessible(page, '.mantine-Modal-content');
+    await page.keyboard.press('Enter');
+    await poll(() => users.locator('tbody tr').count()).toBe(5);
+    const row = users.locator('tr[data-username="n.bennani"]');
+    expect(await row.textContent()).toContain('Infirmier·ère');
+    // The accounts at the top of the window (the health report above names temporary folders).
+    await page.getByTestId('users-section').evaluate((section) => {
+      section.scrollIntoView({ block: 'start' });
+      window.scrollBy(0, -80);
+    });
+    await page.mouse.move(1, 799);
+    await expectScreenshot(page, 'administration-accounts-fr');
+
+    // Disabled: the account can no longer sign in.
+    await row.getByTestId('account-edit').click();
+    await page.getByTestId('account-disabled').click();
+    await page.getByTestId('account-submit').click();
+    await poll(() => row.textContent()).toContain('Désactivé');
+    const signIn = await station.host
+      .forRenderer()
+      .invoke('auth.signIn', { username: 'n.bennani', password: 'Première garde 2026' });
+    expect(signIn).toMatchObject({ ok: false, error: { code: 'ACCOUNT_DISABLED' } });
+
+    // The idle delay, for every session of the workstation.
+    await page.getByTestId('idle-delay').fill('15');
+    await page.getByTestId('idle-delay-save').click();
+    await poll(async () => (await status(station)).idleLockMinutes).toBe(15);
   });
 });
 

@@ -24,8 +24,10 @@ import { expectScreenshot } from './screenshots';
 
 const suite = harnessSuite();
 const ARABIC_INDIC_DIGITS = /[\u0660-\u0669\u06F0-\u06F9]/;
-/** Monday after the harness's fixed Sunday, 22 November 2026, in the clinic (Casablanca). */
-const MONDAY = '2026-11-23';
+/** The harness's fixed day, Sunday 22 November 2026 in the clinic (Casablanca), and its weeks. */
+const TODAY = FIXED_NOW.toISOString().slice(0, 10);
+const THIS_MONDAY = '2026-11-16';
+const NEXT_MONDAY = '2026-11-23';
 
 async function call<T>(page: Page, name: string, args: unknown): Promise<T> {
   const envelope = (await page.evaluate(
@@ -66,6 +68,7 @@ async function demonstration(language: 'fr' | 'ar'): Promise<Workstation> {
   const station = await suite.open({ userConfig: { language } });
   await station.open();
   const { page } = station;
+  await expect.poll(() => page.getByTestId('demo-card').isVisible(), { timeout: 60_000 }).toBe(true);
   await page
     .getByTestId('demo-card')
     .getByRole('button', { name: language === 'fr' ? 'Démarrer la démonstration' : 'ابدأ العرض التوضيحي' })
@@ -187,24 +190,35 @@ async function bookFollowUp(page: Page, language: 'fr' | 'ar'): Promise<void> {
     .toBeGreaterThan(0);
 }
 
-async function weekCalendar(page: Page, language: 'fr' | 'ar', appointmentId: string): Promise<void> {
+async function weekCalendar(
+  page: Page,
+  language: 'fr' | 'ar',
+  patient: PatientSearchHit,
+  appointmentId: string,
+): Promise<void> {
   await page.keyboard.press('Alt+3');
   await expect.poll(() => page.getByTestId('screen-appointments').isVisible()).toBe(true);
   const screen = page.getByTestId('screen-appointments');
-  await expect.poll(() => screen.getAttribute('data-from')).toBe(MONDAY);
-  await expect.poll(() => screen.getAttribute('data-loading')).toBe(null);
-  // The signed-in doctor's week, Monday first, with the follow-up booked from the chart.
+  // Today's week first: Sunday 22 November ends the week from Monday 16.
+  await expect.poll(() => screen.getAttribute('data-from')).toBe(THIS_MONDAY);
   const heads = page.getByTestId('calendar-day-head');
   await expect.poll(() => heads.count()).toBe(7);
-  expect(await heads.first().getAttribute('data-date')).toBe(MONDAY);
-  await expect.poll(() => page.locator(`[data-appointment-id="${appointmentId}"]`).isVisible()).toBe(true);
-  const label = await page.locator(`[data-appointment-id="${appointmentId}"]`).getAttribute('aria-label');
-  expect(label).toContain('10:00–10:15');
+  // The arrow towards the future (→, or ← in Arabic): next week, with the follow-up booked from the chart.
+  await page.keyboard.press(language === 'ar' ? 'ArrowLeft' : 'ArrowRight');
+  await expect.poll(() => screen.getAttribute('data-from')).toBe(NEXT_MONDAY);
+  await expect.poll(() => screen.getAttribute('data-loading')).toBe(null);
+  expect(await heads.first().getAttribute('data-date')).toBe(NEXT_MONDAY);
+  await expect.poll(() => screen.locator(`[data-appointment-id="${appointmentId}"]`).isVisible()).toBe(true);
+  expect(await screen.locator(`[data-appointment-id="${appointmentId}"]`).textContent()).toContain(
+    '10:00–10:15',
+  );
   expect(await screen.innerText()).not.toMatch(ARABIC_INDIC_DIGITS);
   if (language === 'ar') {
     // Right to left: the hours stand right of the days, Monday is the rightmost day.
     const hours = await page.locator('.tabib-calendar-hours').boundingBox();
-    const monday = await page.locator(`[data-testid="calendar-day"][data-date="${MONDAY}"]`).boundingBox();
+    const monday = await page
+      .locator(`[data-testid="calendar-day"][data-date="${NEXT_MONDAY}"]`)
+      .boundingBox();
     const sunday = await page.locator('[data-testid="calendar-day"][data-date="2026-11-29"]').boundingBox();
     expect(hours!.x).toBeGreaterThan(monday!.x);
     expect(monday!.x).toBeGreaterThan(sunday!.x);
@@ -213,25 +227,53 @@ async function weekCalendar(page: Page, language: 'fr' | 'ar', appointmentId: st
   await expectScreenshot(page, `care-week-${language}`);
   await expectAccessible(page, 'screen-appointments');
 
-  // Keyboard: the arrow towards the future (→, or ← in Arabic), T for today, D and W for the views.
-  await page.keyboard.press(language === 'ar' ? 'ArrowLeft' : 'ArrowRight');
-  await expect.poll(() => screen.getAttribute('data-from')).toBe('2026-11-30');
+  // T back to today's week; D the day (today), the arrow the next day; W the week again.
   await page.keyboard.press('KeyT');
-  await expect.poll(() => screen.getAttribute('data-from')).toBe(MONDAY);
+  await expect.poll(() => screen.getAttribute('data-from')).toBe(THIS_MONDAY);
   await page.keyboard.press('KeyD');
   await expect.poll(() => screen.getAttribute('data-view')).toBe('day');
-  await expect.poll(() => screen.getAttribute('data-from')).toBe(FIXED_NOW.toISOString().slice(0, 10));
+  await expect.poll(() => screen.getAttribute('data-from')).toBe(TODAY);
   await page.keyboard.press(language === 'ar' ? 'ArrowLeft' : 'ArrowRight');
-  await expect.poll(() => screen.getAttribute('data-from')).toBe(MONDAY);
+  await expect.poll(() => screen.getAttribute('data-from')).toBe(NEXT_MONDAY);
   await expect.poll(() => page.getByTestId('calendar-day-head').count()).toBe(1);
+  await expect.poll(() => screen.locator(`[data-appointment-id="${appointmentId}"]`).isVisible()).toBe(true);
   await page.keyboard.press('KeyW');
   await expect.poll(() => screen.getAttribute('data-view')).toBe('week');
+  await expect.poll(() => screen.getAttribute('data-from')).toBe(NEXT_MONDAY);
 
-  // An appointment opens with what can be done with it.
-  await page.locator(`[data-appointment-id="${appointmentId}"]`).click();
+  // A free slot books for a patient found by search: Tuesday at 11:00.
+  await page.locator('[data-testid="calendar-day"][data-date="2026-11-24"] [data-slot="11:00"]').click();
+  await expect.poll(() => page.getByTestId('calendar-patient-search').isVisible()).toBe(true);
+  await page.getByTestId('calendar-patient-search').fill(patient.identifier!.value);
+  await expect
+    .poll(() =>
+      page.getByTestId('calendar-patient-results').locator(`[data-patient-id="${patient.id}"]`).count(),
+    )
+    .toBe(1);
+  await page.getByTestId('calendar-patient-search').press('Enter');
+  await expect.poll(() => page.getByTestId('picked-patient').isVisible()).toBe(true);
+  await expect.poll(() => page.locator('[data-slot="11:00"][data-active]').count()).toBe(1);
+  await page.getByTestId('appointment-submit').click();
+  await expect.poll(() => page.getByTestId('appointment-form').count()).toBe(0);
+  const { appointments } = await call<PatientAppointments>(page, 'appointments.list', {
+    patientId: patient.id,
+  });
+  const booked = appointments.find((appointment) => appointment.local.date === '2026-11-24');
+  expect(booked).toMatchObject({
+    local: { start: '11:00', end: '11:15' },
+    type: 'ROUTINE',
+    status: 'booked',
+  });
+  await expect.poll(() => screen.locator(`[data-appointment-id="${booked!.id}"]`).isVisible()).toBe(true);
+
+  // An appointment opens with what can be done with it: here, the patient's chart, over the calendar.
+  await screen.locator(`[data-appointment-id="${appointmentId}"]`).click();
   await expect.poll(() => page.getByTestId('calendar-open-chart').isVisible()).toBe(true);
+  await page.getByTestId('calendar-open-chart').click();
+  await expect.poll(() => page.getByTestId('chart-tabs').isVisible()).toBe(true);
   await page.keyboard.press('Escape');
-  await expect.poll(() => page.getByTestId('calendar-open-chart').count()).toBe(0);
+  await expect.poll(() => page.getByTestId('screen-appointments').isVisible()).toBe(true);
+  await expect.poll(() => screen.getAttribute('data-from')).toBe(NEXT_MONDAY);
 }
 
 describe('care from the chart and the calendar', () => {
@@ -265,7 +307,7 @@ describe('care from the chart and the calendar', () => {
       status: 'booked',
       type: 'FOLLOWUP',
       minutes: 15,
-      local: { date: MONDAY, start: '10:00', end: '10:15' },
+      local: { date: NEXT_MONDAY, start: '10:00', end: '10:15' },
       practitioner: { id: DEMO_ACTOR_ID },
     });
     await expectScreenshot(page, 'care-appointments-fr');
@@ -284,7 +326,8 @@ describe('care from the chart and the calendar', () => {
     }, pdf);
     await page.getByTestId('document-dropzone').dispatchEvent('drop', { dataTransfer: dropped });
     await expect.poll(() => page.getByTestId('document-title').inputValue()).toBe('avis cardiologue');
-    await choose(page, 'document-category', 'courrier', 'Courrier d’un spécialiste');
+    await page.getByTestId('document-category').click();
+    await page.getByRole('option', { name: 'Courrier d’un spécialiste' }).click();
     await page.getByTestId('document-submit').click();
     await expect.poll(() => page.getByTestId('documents-list').locator('tbody tr').count()).toBe(1);
     const { documents } = await call<PatientDocuments>(page, 'documents.list', { patientId: patient.id });
@@ -304,13 +347,14 @@ describe('care from the chart and the calendar', () => {
       mimeType: 'application/pdf',
       buffer: Buffer.from('Glycémie à jeun 1,32 g/L', 'utf8'),
     });
-    await choose(page, 'document-category', 'labo', 'Compte rendu de laboratoire');
+    await page.getByTestId('document-category').click();
+    await page.getByRole('option', { name: 'Compte rendu de laboratoire' }).click();
     await page.getByTestId('document-submit').click();
     await expect
       .poll(() => page.getByTestId('document-error').getAttribute('data-error-code'))
       .toBe('DOCUMENT_TYPE_UNSUPPORTED');
 
-    await weekCalendar(page, 'fr', followUp!.id);
+    await weekCalendar(page, 'fr', patient, followUp!.id);
   });
 
   it('in Arabic: the same from the chart, and the week right to left with Latin digits', async () => {
@@ -336,9 +380,9 @@ describe('care from the chart and the calendar', () => {
     const followUp = appointments.find(
       (appointment) => appointment.description === 'مراقبة بعد رأي طبيب القلب',
     );
-    expect(followUp?.local).toEqual({ date: MONDAY, start: '10:00', end: '10:15' });
+    expect(followUp?.local).toEqual({ date: NEXT_MONDAY, start: '10:00', end: '10:15' });
     expect(await page.getByTestId('appointments-upcoming').innerText()).not.toMatch(ARABIC_INDIC_DIGITS);
 
-    await weekCalendar(page, 'ar', followUp!.id);
+    await weekCalendar(page, 'ar', patient, followUp!.id);
   });
 });

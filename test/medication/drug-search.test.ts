@@ -6,8 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DrugHit } from '../../main/contract/medication-types';
+import { drugCatalogue } from '../../main/medication/drug-catalogue';
 import { repository } from '../support/test-workstation';
 import { medicationWorkstation, type MedicationWorkstation } from './medication-workstation';
 
@@ -117,5 +119,35 @@ describe('drug search', () => {
 
   it('refuses a query longer than the contract allows', async () => {
     await expect(search('x'.repeat(201))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
+
+describe('the catalogue as a whole', () => {
+  it('finds every medicine by its INN typed without accents in capitals, or with each letter’s case at random', () => {
+    const index = drugCatalogue(join(repository, 'resources'));
+    const stripped = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '');
+    for (const medication of catalogue) {
+      const hits = index.search(stripped(medication.inn).toUpperCase(), 100).map((hit) => hit.atc);
+      expect(hits, medication.inn).toContain(medication.atc);
+    }
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...catalogue),
+        fc.array(fc.boolean(), { minLength: 60, maxLength: 60 }),
+        fc.boolean(),
+        (medication, upper, accents) => {
+          const typed = [...(accents ? medication.inn : stripped(medication.inn))]
+            .map((char, position) =>
+              upper[position % upper.length] ? char.toUpperCase() : char.toLowerCase(),
+            )
+            .join('');
+          return index
+            .search(typed, 100)
+            .map((hit) => hit.atc)
+            .includes(medication.atc);
+        },
+      ),
+      { seed: 5, numRuns: 300 },
+    );
   });
 });

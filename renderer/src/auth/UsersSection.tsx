@@ -443,7 +443,14 @@ export function UsersSection() {
       <Stack mt="md">
         <IdleDelay key={status.idleLockMinutes} status={status} />
       </Stack>
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={title} size="lg">
+      <Modal
+        opened={editing !== null}
+        onClose={() => setEditing(null)}
+        title={title}
+        size="lg"
+        classNames={{ content: 'tabib-auth-screen' }}
+        closeButtonProps={{ 'aria-label': t('auth.users.close') }}
+      >
         {editing?.kind === 'create' && <CreateAccountForm onDone={done} />}
         {editing?.kind === 'edit' && <EditAccountForm account={editing.account} onDone={done} />}
         {editing?.kind === 'password' && <ResetPasswordForm account={editing.account} onDone={done} />}

@@ -359,7 +359,7 @@ export function AppointmentsScreen({ active }: AppointmentsScreenProps) {
                   {t('care.appointments.reschedule')}
                 </Button>
                 <Button
-                  variant="subtle"
+                  variant="outline"
                   color="red.9"
                   onClick={() => setDialog({ ...dialog, action: 'cancel' })}
                   data-testid="calendar-cancel"

@@ -119,7 +119,7 @@ export function PatientAppointmentsTab({ patientId, active, onChanged }: ChartTa
                 </Button>
                 <Button
                   size="xs"
-                  variant="subtle"
+                  variant="outline"
                   color="red.9"
                   onClick={() => setEditing({ kind: 'cancel', appointment })}
                   data-testid="appointment-cancel"

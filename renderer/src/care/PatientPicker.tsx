@@ -44,7 +44,7 @@ export function PatientPicker({
               )}
             </Stack>
           </Group>
-          <Button color="teal.9" size="xs" variant="subtle" onClick={() => onPick(null)}>
+          <Button color="teal.9" size="xs" variant="outline" onClick={() => onPick(null)}>
             {t('care.calendar.changePatient')}
           </Button>
         </Group>

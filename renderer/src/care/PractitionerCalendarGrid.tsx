@@ -1,3 +1,4 @@
+import { VisuallyHidden } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentView, PractitionerCalendar } from '../../../main/contract/care-types';
 import type { Country } from '../../../main/contract/types';
@@ -118,14 +119,11 @@ export function PractitionerCalendarGrid({ calendar, onSlot, onAppointment }: Pr
                     }}
                     data-type={appointment.type ?? undefined}
                     data-appointment-id={appointment.id}
-                    aria-label={t('care.calendar.appointmentLabel', {
-                      start: appointment.local.start,
-                      end: appointment.local.end,
-                      patient: name,
-                    })}
                     onClick={() => onAppointment(appointment)}
                   >
-                    <strong>{appointment.local.start}</strong> {name}
+                    {/* The end time for screen readers only: the block's height shows it on screen. */}
+                    <strong>{appointment.local.start}</strong>
+                    <VisuallyHidden>–{appointment.local.end}</VisuallyHidden> {name}
                   </button>
                 );
               })}
