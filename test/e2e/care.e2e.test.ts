@@ -270,7 +270,9 @@ async function weekCalendar(
   await screen.locator(`[data-appointment-id="${appointmentId}"]`).click();
   await expect.poll(() => page.getByTestId('calendar-open-chart').isVisible()).toBe(true);
   await page.getByTestId('calendar-open-chart').click();
-  await expect.poll(() => page.getByTestId('chart-tabs').isVisible()).toBe(true);
+  // (The Patients section keeps its own chart open, hidden: the visible one is the calendar's.)
+  await expect.poll(() => page.locator('[data-testid="chart-tabs"]:visible').count()).toBe(1);
+  await expect.poll(() => page.getByTestId('screen-appointments').count()).toBe(0);
   await page.keyboard.press('Escape');
   await expect.poll(() => page.getByTestId('screen-appointments').isVisible()).toBe(true);
   await expect.poll(() => screen.getAttribute('data-from')).toBe(NEXT_MONDAY);
