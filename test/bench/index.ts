@@ -7,6 +7,7 @@ const benchmarks: Record<string, string> = {
   record: './record.bench.ts',
   card: './card.bench.ts',
   sync: './sync.bench.ts',
+  ui: '../e2e/bench/ui-renderer.ts',
 };
 
 const [name, ...rest] = process.argv.slice(2);

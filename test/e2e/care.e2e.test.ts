@@ -14,13 +14,13 @@ import type {
   PatientDocuments,
   ReferralView,
 } from '../../main/contract/care-types';
-import type { Envelope } from '../../main/contract/errors';
 import type { PatientSearchHit, PatientSearchResult } from '../../main/contract/types';
 import { DEMO_ACTOR_ID } from '../../main/record/demo/practitioners';
 import { onePagePdf } from '../care/document-files';
 import { seriousViolations } from './accessibility';
 import { FIXED_NOW, harnessSuite, type Workstation } from './harness';
 import { expectScreenshot } from './screenshots';
+import { pageCall as call } from './page-call';
 
 const suite = harnessSuite();
 const ARABIC_INDIC_DIGITS = /[\u0660-\u0669\u06F0-\u06F9]/;
@@ -28,20 +28,6 @@ const ARABIC_INDIC_DIGITS = /[\u0660-\u0669\u06F0-\u06F9]/;
 const TODAY = FIXED_NOW.toISOString().slice(0, 10);
 const THIS_MONDAY = '2026-11-16';
 const NEXT_MONDAY = '2026-11-23';
-
-async function call<T>(page: Page, name: string, args: unknown): Promise<T> {
-  const envelope = (await page.evaluate(
-    ([callName, callArgs]) => {
-      const [namespace, method] = callName.split('.') as [string, string];
-      const tabib = (window as unknown as { tabib: Record<string, Record<string, (a: unknown) => unknown>> })
-        .tabib;
-      return tabib[namespace]![method]!(callArgs);
-    },
-    [name, args] as const,
-  )) as Envelope<T>;
-  if (!envelope.ok) throw new Error(`${name}: ${envelope.error.code} ${envelope.error.message}`);
-  return envelope.value;
-}
 
 /**
  * axe on one of this feature's screens: the frame around it is the frame's tests' to check, and

@@ -9,29 +9,15 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../main/auth/demo-accounts';
 import type { ChartSummary, VisitView } from '../../main/contract/chart-types';
-import type { Envelope } from '../../main/contract/errors';
 import type { PatientSearchResult } from '../../main/contract/types';
 import { seriousViolations } from './accessibility';
 import { harnessSuite } from './harness';
 import { expectScreenshot } from './screenshots';
+import { pageCall as call } from './page-call';
 
 const suite = harnessSuite();
 const poll = <T>(check: () => T | Promise<T>) => expect.poll(check, { timeout: 15_000 });
 const ARABIC_INDIC_DIGITS = /[\u0660-\u0669\u06F0-\u06F9]/;
-
-async function call<T>(page: Page, name: string, args: unknown): Promise<T> {
-  const envelope = (await page.evaluate(
-    ([callName, callArgs]) => {
-      const [namespace, method] = callName.split('.') as [string, string];
-      const tabib = (window as unknown as { tabib: Record<string, Record<string, (a: unknown) => unknown>> })
-        .tabib;
-      return tabib[namespace]![method]!(callArgs);
-    },
-    [name, args] as const,
-  )) as Envelope<T>;
-  if (!envelope.ok) throw new Error(`${name}: ${envelope.error.code} ${envelope.error.message}`);
-  return envelope.value;
-}
 
 /** The first-run demonstration, then the demonstration doctor signed in (when the workstation asks). */
 async function openDemonstration(): Promise<Page> {

@@ -6,7 +6,6 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { Envelope } from '../../main/contract/errors';
 import type {
   ChartHeader,
   PatientSearchHit,
@@ -15,6 +14,7 @@ import type {
 } from '../../main/contract/types';
 import { FIXED_NOW, harnessSuite, type Workstation } from './harness';
 import { expectScreenshot } from './screenshots';
+import { pageCall as call } from './page-call';
 
 const suite = harnessSuite();
 let station: Workstation | null = null;
@@ -42,24 +42,6 @@ function yearsOld(birthDate: string): number {
   const [year, month, day] = birthDate.split('-').map(Number) as [number, number, number];
   const beforeBirthday = today.month < month || (today.month === month && today.day < day);
   return today.year - year - (beforeBirthday ? 1 : 0);
-}
-
-async function call<T>(
-  page: Page,
-  name: 'patients.search' | 'patients.openChart' | 'record.status',
-  args: unknown,
-): Promise<T> {
-  const envelope = (await page.evaluate(
-    ([callName, callArgs]) => {
-      const [namespace, method] = callName.split('.') as [string, string];
-      const tabib = (window as unknown as { tabib: Record<string, Record<string, (a: unknown) => unknown>> })
-        .tabib;
-      return tabib[namespace]![method]!(callArgs);
-    },
-    [name, args] as const,
-  )) as Envelope<T>;
-  if (!envelope.ok) throw new Error(`${name}: ${envelope.error.code} ${envelope.error.message}`);
-  return envelope.value;
 }
 
 const search = (page: Page, query: string, limit = SCREEN_LIMIT) =>

@@ -9,28 +9,14 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../main/auth/demo-accounts';
-import type { Envelope } from '../../main/contract/errors';
 import type { MedicationListView } from '../../main/contract/medication-types';
 import type { PatientSearchResult, PatientSummary } from '../../main/contract/types';
 import { readPdf } from '../print/pdf-text';
 import { harnessSuite } from './harness';
+import { pageCall as call } from './page-call';
 
 const suite = harnessSuite();
 const poll = <T>(check: () => T | Promise<T>) => expect.poll(check, { timeout: 15_000 });
-
-async function call<T>(page: Page, name: string, args: unknown): Promise<T> {
-  const envelope = (await page.evaluate(
-    ([callName, callArgs]) => {
-      const [namespace, method] = callName.split('.') as [string, string];
-      const tabib = (window as unknown as { tabib: Record<string, Record<string, (a: unknown) => unknown>> })
-        .tabib;
-      return tabib[namespace]![method]!(callArgs);
-    },
-    [name, args] as const,
-  )) as Envelope<T>;
-  if (!envelope.ok) throw new Error(`${name}: ${envelope.error.code} ${envelope.error.message}`);
-  return envelope.value;
-}
 
 /** The first-run demonstration, then the demonstration doctor signed in (when the workstation asks). */
 async function openDemonstration(): Promise<Page> {

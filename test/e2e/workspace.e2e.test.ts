@@ -10,12 +10,12 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { AuditTrailEntry } from '../../main/contract/types';
-import type { Envelope } from '../../main/contract/errors';
 import { DEMO_FACILITY } from '../../main/setup/workstation-setup';
 import { readPdf } from '../print/pdf-text';
 import { seriousViolations } from './accessibility';
 import { harnessSuite, type Workstation } from './harness';
 import { expectScreenshot } from './screenshots';
+import { pageCall as call } from './page-call';
 
 const suite = harnessSuite();
 const poll = <T>(check: () => T | Promise<T>) => expect.poll(check, { timeout: 20_000 });
@@ -54,20 +54,6 @@ const patients = {
   },
   ar: { family: 'Oudghiri', given: 'Nadia', arabicFamily: 'الودغيري', arabicGiven: 'نادية', id: 'ZK730154' },
 } as const;
-
-async function call<T>(page: Page, name: string, args: unknown): Promise<T> {
-  const envelope = (await page.evaluate(
-    ([callName, callArgs]) => {
-      const [namespace, method] = callName.split('.') as [string, string];
-      const tabib = (window as unknown as { tabib: Record<string, Record<string, (a: unknown) => unknown>> })
-        .tabib;
-      return tabib[namespace]![method]!(callArgs);
-    },
-    [name, args] as const,
-  )) as Envelope<T>;
-  if (!envelope.ok) throw new Error(`${name}: ${envelope.error.code} ${envelope.error.message}`);
-  return envelope.value;
-}
 
 /** axe's serious and critical violations: none is allowed on the workspace's main screens. */
 async function expectAccessible(page: Page, screen: string): Promise<void> {
@@ -124,12 +110,12 @@ async function nurseRegistersAndMeasures(station: Workstation, language: Languag
   await poll(() => form.isVisible()).toBe(true);
   await form.getByTestId('vital-systolic').fill('128');
   await form.getByTestId('vital-diastolic').fill('82');
-  await form.getByTestId('vital-pulse').fill('76');
+  await form.getByTestId('vital-heartRate').fill('76');
   await form.getByTestId('vital-weight').fill('68');
   await form.getByTestId('vital-height').fill('162');
   await form.getByTestId('vital-height').press('Enter');
   await poll(() => page.getByTestId('vitals-table').locator('tbody tr').count()).toBeGreaterThan(0);
-  await poll(() => page.getByTestId('vitals-table').innerText()).toContain('68 kg');
+  await poll(() => page.getByTestId('vitals-table').innerText()).toContain('128/82');
 
   // The allergy she reports: amoxicillin (Alt+Shift+6, N).
   await page.keyboard.press('Alt+Shift+Digit6');
@@ -239,7 +225,7 @@ async function doctorDocumentsTheVisit(station: Workstation, language: Language,
   await poll(() => button.isVisible()).toBe(true);
   await button.focus();
   await page.keyboard.press('Control+P');
-  await poll(() => page.getByTestId('print-frame').isVisible()).toBe(true);
+  await poll(() => page.getByTestId('print-frame').filter({ visible: true }).count()).toBe(1);
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByTestId('print-save').click(),
@@ -252,7 +238,7 @@ async function doctorDocumentsTheVisit(station: Workstation, language: Language,
   expect(runs).toContain(patient.arabicGiven);
   expect(reading.text.includes(text.kingdom) || runs.includes(text.kingdom)).toBe(true);
   await page.keyboard.press('Escape');
-  await poll(() => page.getByTestId('print-preview').isVisible()).toBe(false);
+  await poll(() => page.getByTestId('print-frame').filter({ visible: true }).count()).toBe(0);
 
   await page.keyboard.press('Alt+Shift+Digit1');
   await poll(() => page.getByTestId('chart-summary').isVisible()).toBe(true);
