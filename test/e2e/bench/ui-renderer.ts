@@ -169,6 +169,9 @@ async function benchUi(): Promise<void> {
     signIn: 'doctor',
   });
   try {
+    // tsx names the functions it compiles with a helper (__name) that the page lacks: the functions
+    // this script hands to page.evaluate need it there.
+    await station.page.addInitScript({ content: 'window.__name = (fn) => fn;' });
     const seeded = await station.host.invoke('demo.seed', { patients: 300, seed: 3 });
     if (!seeded.ok) throw new Error(JSON.stringify(seeded.error));
     await station.open();
