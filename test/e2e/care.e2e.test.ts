@@ -49,6 +49,15 @@ async function expectAccessible(page: Page, within: string): Promise<void> {
   ).toEqual([]);
 }
 
+/** Before a screenshot: the page at its top, nothing focused (a focus returning to a button may scroll the page by a varying amount). */
+async function settle(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    document.scrollingElement?.scrollTo(0, 0);
+  });
+  await page.mouse.move(1, 799);
+}
+
 /** A demonstration started from the first-run screen, signed in as its doctor (Dr Salma Haddad). */
 async function demonstration(language: 'fr' | 'ar'): Promise<Workstation> {
   const station = await suite.open({ userConfig: { language } });
@@ -281,6 +290,7 @@ describe('care from the chart and the calendar', () => {
       requester: { reference: `Practitioner/${DEMO_ACTOR_ID}` },
     });
     await page.mouse.move(1, 799);
+    await settle(page);
     await expectScreenshot(page, 'care-referral-fr');
     await expectAccessible(page, 'referrals-tab');
 
@@ -298,6 +308,7 @@ describe('care from the chart and the calendar', () => {
       local: { date: NEXT_MONDAY, start: '10:00', end: '10:15' },
       practitioner: { id: DEMO_ACTOR_ID },
     });
+    await settle(page);
     await expectScreenshot(page, 'care-appointments-fr');
     await expectAccessible(page, 'appointments-tab');
 
@@ -358,6 +369,7 @@ describe('care from the chart and the calendar', () => {
     expect(await page.getByTestId('referrals-list').innerText()).toContain('أمراض القلب والشرايين');
     expect(await page.getByTestId('referrals-list').innerText()).not.toMatch(ARABIC_INDIC_DIGITS);
     await page.mouse.move(1, 799);
+    await settle(page);
     await expectScreenshot(page, 'care-referral-ar');
     await expectAccessible(page, 'referrals-tab');
 

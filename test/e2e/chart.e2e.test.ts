@@ -7,41 +7,17 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../main/auth/demo-accounts';
 import type { ChartSummary, VisitView } from '../../main/contract/chart-types';
 import type { PatientSearchResult } from '../../main/contract/types';
 import { seriousViolations } from './accessibility';
 import { harnessSuite } from './harness';
 import { expectScreenshot } from './screenshots';
 import { pageCall as call } from './page-call';
+import { openDemonstration } from './demo-session';
 
 const suite = harnessSuite();
 const poll = <T>(check: () => T | Promise<T>) => expect.poll(check, { timeout: 15_000 });
 const ARABIC_INDIC_DIGITS = /[\u0660-\u0669\u06F0-\u06F9]/;
-
-/** The first-run demonstration, then the demonstration doctor signed in (when the workstation asks). */
-async function openDemonstration(): Promise<Page> {
-  const station = await suite.open();
-  await station.open();
-  const { page } = station;
-  await page.getByRole('button', { name: 'Démarrer la démonstration' }).click();
-  await page.mouse.move(1, 799);
-  await expect
-    .poll(
-      async () =>
-        (await page.getByTestId('patient-search-input').isVisible()) ||
-        (await page.getByTestId('sign-in-form').isVisible()),
-      { timeout: 60_000 },
-    )
-    .toBe(true);
-  if (await page.getByTestId('sign-in-form').isVisible()) {
-    await page.getByTestId('sign-in-username').fill('medecin');
-    await page.getByTestId('sign-in-password').fill(DEMO_PASSWORD);
-    await page.getByTestId('sign-in-submit').click();
-    await poll(() => page.getByTestId('patient-search-input').isVisible()).toBe(true);
-  }
-  return page;
-}
 
 /** An adult of the seeded record with an allergy, found through the contract; opened by typing their identifier. */
 async function openAdultChart(page: Page, skip: Set<string> = new Set()): Promise<string> {
@@ -70,8 +46,7 @@ async function openAdultChart(page: Page, skip: Set<string> = new Set()): Promis
 
 /**
  * Serious accessibility violations in the chart's workspace (tabs and panels), colour contrast
- * aside: the theme's primary teal and Mantine's "dimmed" grey miss WCAG AA's 4.5:1 on white
- * everywhere in the app (reported; a theme change, not the chart's).
+ * aside here (test/e2e/workspace.e2e.test.ts checks the chart with it).
  */
 async function chartViolations(page: Page) {
   return (await seriousViolations(page, '[data-testid="chart-tabs"]')).filter(
@@ -96,7 +71,7 @@ async function pickDiagnosis(page: Page, query: string, code: string): Promise<v
 
 describe('documenting a visit in the chart', () => {
   it('in French: note, ICD-10 diagnosis, vital signs with the BMI, Ctrl+S, finish', async () => {
-    const page = await openDemonstration();
+    const page = await openDemonstration(suite);
     const patientId = await openAdultChart(page);
 
     // The workspace: the allergies on top in red, the tabs with their keys, the summary first.
@@ -216,7 +191,7 @@ describe('documenting a visit in the chart', () => {
   }, 180_000);
 
   it('in Arabic: the chart mirrored, Arabic typed and searched, numbers and units left to right', async () => {
-    const page = await openDemonstration();
+    const page = await openDemonstration(suite);
     await page.getByTestId('language-switch').getByText('العربية').click();
     await poll(() => page.evaluate(() => document.documentElement.dir)).toBe('rtl');
     await openAdultChart(page);

@@ -8,7 +8,6 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../main/auth/demo-accounts';
 import type {
   ImmunizationChartView,
   LabChartView,
@@ -20,6 +19,7 @@ import { seriousViolations } from './accessibility';
 import { harnessSuite } from './harness';
 import { expectScreenshot } from './screenshots';
 import { pageCall as call } from './page-call';
+import { openDemonstration } from './demo-session';
 
 const suite = harnessSuite();
 const poll = <T>(check: () => T | Promise<T>) => expect.poll(check, { timeout: 15_000 });
@@ -39,30 +39,6 @@ const amoxicillin = {
   asNeeded: false,
   instructions: null,
 };
-
-/** The first-run demonstration, then the demonstration doctor signed in (when the workstation asks). */
-async function openDemonstration(): Promise<Page> {
-  const station = await suite.open();
-  await station.open();
-  const { page } = station;
-  await page.getByRole('button', { name: 'Démarrer la démonstration' }).click();
-  await page.mouse.move(1, 799);
-  await expect
-    .poll(
-      async () =>
-        (await page.getByTestId('patient-search-input').isVisible()) ||
-        (await page.getByTestId('sign-in-form').isVisible()),
-      { timeout: 60_000 },
-    )
-    .toBe(true);
-  if (await page.getByTestId('sign-in-form').isVisible()) {
-    await page.getByTestId('sign-in-username').fill('medecin');
-    await page.getByTestId('sign-in-password').fill(DEMO_PASSWORD);
-    await page.getByTestId('sign-in-submit').click();
-    await poll(() => page.getByTestId('patient-search-input').isVisible()).toBe(true);
-  }
-  return page;
-}
 
 /**
  * A seeded adult whom amoxicillin would harm (the services say so: an allergy warning) and who
@@ -139,7 +115,7 @@ async function prescribeAmoxicillin(page: Page): Promise<void> {
 
 describe('prescribing with the allergy warning', () => {
   it('in French: the warning names the allergy, signing waits for it, Ctrl+Enter signs; labs and immunizations', async () => {
-    const page = await openDemonstration();
+    const page = await openDemonstration(suite);
     const { patientId, birthDate, allergy } = await openAllergicChart(page);
     await prescribeAmoxicillin(page);
 
@@ -291,7 +267,7 @@ describe('prescribing with the allergy warning', () => {
   }, 240_000);
 
   it('in Arabic: the same warning, mirrored, with Latin digits', async () => {
-    const page = await openDemonstration();
+    const page = await openDemonstration(suite);
     await page.getByTestId('language-switch').getByText('العربية').click();
     await poll(() => page.evaluate(() => document.documentElement.dir)).toBe('rtl');
     const { patientId, allergy, arabic } = await openAllergicChart(page);

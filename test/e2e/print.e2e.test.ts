@@ -8,38 +8,15 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../main/auth/demo-accounts';
 import type { MedicationListView } from '../../main/contract/medication-types';
 import type { PatientSearchResult, PatientSummary } from '../../main/contract/types';
 import { readPdf } from '../print/pdf-text';
 import { harnessSuite } from './harness';
 import { pageCall as call } from './page-call';
+import { openDemonstration } from './demo-session';
 
 const suite = harnessSuite();
 const poll = <T>(check: () => T | Promise<T>) => expect.poll(check, { timeout: 15_000 });
-
-/** The first-run demonstration, then the demonstration doctor signed in (when the workstation asks). */
-async function openDemonstration(): Promise<Page> {
-  const station = await suite.open();
-  await station.open();
-  const { page } = station;
-  await page.getByRole('button', { name: 'Démarrer la démonstration' }).click();
-  await expect
-    .poll(
-      async () =>
-        (await page.getByTestId('patient-search-input').isVisible()) ||
-        (await page.getByTestId('sign-in-form').isVisible()),
-      { timeout: 60_000 },
-    )
-    .toBe(true);
-  if (await page.getByTestId('sign-in-form').isVisible()) {
-    await page.getByTestId('sign-in-username').fill('medecin');
-    await page.getByTestId('sign-in-password').fill(DEMO_PASSWORD);
-    await page.getByTestId('sign-in-submit').click();
-    await poll(() => page.getByTestId('patient-search-input').isVisible()).toBe(true);
-  }
-  return page;
-}
 
 /** A seeded patient with names in both scripts and a signed prescription, their chart opened by identifier. */
 async function openPatientWithPrescription(
@@ -69,7 +46,7 @@ async function openPatientWithPrescription(
 
 describe('printing a prescription from the chart', () => {
   it('Ctrl+P previews the PDF the services made, which names the patient in both scripts and the drugs', async () => {
-    const page = await openDemonstration();
+    const page = await openDemonstration(suite);
     const { patient, medications } = await openPatientWithPrescription(page);
     await page.keyboard.press('Alt+Shift+Digit7');
     const button = page.getByTestId('print-prescription').first();
