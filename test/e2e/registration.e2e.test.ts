@@ -234,6 +234,10 @@ describe('registering a patient', () => {
     await choose(page, 'coverage-plan', 'CASNOS', 'CASNOS — غير الأجراء');
     await page.getByTestId('coverage-member-id').fill('16-445566');
     await poll(() => page.getByTestId('duplicate-panel').count()).toBe(0);
+    // The duplicate panel came and went above while typing: the coverage fields in the middle of the view, whatever the scroll was.
+    await page
+      .getByTestId('coverage-member-id')
+      .evaluate((field) => field.scrollIntoView({ block: 'center' }));
     await expectScreenshot(page, 'registration-estimated-ar');
     await page.keyboard.press('Control+Enter');
     await poll(() => chart.getAttribute('data-state')).toBe('ready');
