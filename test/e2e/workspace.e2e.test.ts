@@ -176,6 +176,8 @@ async function doctorDocumentsTheVisit(station: Workstation, language: Language,
     'drug-search',
   );
   await page.keyboard.type('amoxi');
+  // The answer to the whole word, not to a part of it still drawn while "amoxi" is searched.
+  await poll(() => page.getByTestId('drug-search').getAttribute('data-answered')).toBe('amoxi');
   await poll(() => page.getByTestId('drug-option').count()).toBeGreaterThan(0);
   await page.keyboard.press('Enter');
   await poll(() => prescription.getByTestId('prescription-line').getAttribute('data-atc')).toBe('J01CA04');

@@ -81,6 +81,7 @@ export function DrugSearch({ onPick, inputRef }: DrugSearchProps) {
             onFocus={() => combobox.openDropdown()}
             onBlur={() => combobox.closeDropdown()}
             data-testid="drug-search"
+            data-answered={shown?.query ?? ''}
             aria-label={t('medication.editor.drug')}
           />
         </Combobox.Target>
