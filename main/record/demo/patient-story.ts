@@ -22,6 +22,7 @@ import type { Country } from '../../contract/types';
 import { DAY, HOUR, MINUTE, clinicTime, dateOnly, instant, workingDay } from './calendar';
 import type { Catalogue, ResolvedChronic, ResolvedPrescription } from './catalogue';
 import type { AcuteModel, AllergyModel, ChronicKey, Sex } from './clinical-model';
+import { routeText } from '../../medication/dosage-instruction';
 import type { DemoIds } from './demo-ids';
 import { SYSTEM, coded, icd10Concept, labConcept, quantity, round } from './fhir-coding';
 import {
@@ -37,7 +38,7 @@ import {
 } from './physiology';
 import { DEMO_ORGANIZATION_ID, demoFacilityName, type Staff, type StaffReference } from './practitioners';
 import type { SeededRandom } from './seeded-random';
-import type { Icd10Code, LabTest, MedicationPresentation, ScheduledDose, Vaccine } from './terminology';
+import type { Icd10Code, LabTest, ScheduledDose, Vaccine } from './terminology';
 
 export interface ChronicCondition {
   resolved: ResolvedChronic;
@@ -51,25 +52,6 @@ export type Visit =
   | { kind: 'acute'; at: number; episode: AcuteModel; code: Icd10Code }
   | { kind: 'routine'; at: number; code: Icd10Code }
   | { kind: 'followUp'; at: number; code: Icd10Code; label: string };
-
-const routeText: Record<MedicationPresentation['route'], string> = {
-  oral: 'voie orale',
-  buccal: 'voie buccale',
-  sublingual: 'voie sublinguale',
-  rectal: 'voie rectale',
-  cutaneous: 'voie cutanée',
-  transdermal: 'voie transdermique',
-  nasal: 'voie nasale',
-  inhalation: 'voie inhalée',
-  ophthalmic: 'voie ophtalmique',
-  auricular: 'voie auriculaire',
-  vaginal: 'voie vaginale',
-  intrauterine: 'voie intra-utérine',
-  intradermal: 'voie intradermique',
-  subcutaneous: 'voie sous-cutanée',
-  intramuscular: 'voie intramusculaire',
-  intravenous: 'voie intraveineuse',
-};
 
 /** Builds one patient's resources; holds what every builder needs. */
 export class PatientStory {
