@@ -1,17 +1,4 @@
-import {
-  Badge,
-  Button,
-  Group,
-  Loader,
-  Paper,
-  Select,
-  Stack,
-  Table,
-  Text,
-  Textarea,
-  TextInput,
-} from '@mantine/core';
-import { useHotkeys } from '@mantine/hooks';
+import { Badge, Button, Group, Select, Table, Text, Textarea, TextInput } from '@mantine/core';
 import { IconCheck, IconPencil } from '@tabler/icons-react';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -19,13 +6,10 @@ import { problemStatuses, type ProblemStatus, type ProblemView } from '../../../
 import type { ChartConcept } from '../../../main/contract/types';
 import { useConfig } from '../app/config-context';
 import { useCan } from '../auth/session-context';
-import { useLoaded } from '../care/use-loaded';
 import { ErrorAlert } from '../errors/ErrorAlert';
 import { ContractError, invoke } from '../tabib-client';
 import { conceptText, formatShortDate, localToday } from './chart-format';
-import { useChartEscape } from './chart-escape';
-import { ListTabHeader } from './ListTabHeader';
-import { FormActions } from './FormActions';
+import { EditableList, EntryForm, useEditableList, useEntrySave, type ListNames } from './EditableList';
 import type { ChartTabProps } from './chart-tab';
 import { Icd10Search } from './TerminologySearch';
 
@@ -38,6 +22,8 @@ const statusColor: Record<ProblemStatus, string> = {
   resolved: 'gray',
 };
 const ended = new Set<ProblemStatus>(['inactive', 'remission', 'resolved']);
+
+const names: ListNames = { list: 'problems', item: 'problem' };
 
 interface Draft {
   conditionId?: string;
@@ -72,16 +58,10 @@ export function ProblemsTab({ patientId, active, onChanged }: ChartTabProps) {
   const { config } = useConfig();
   const writable = useCan()('problems.write');
   const load = useCallback(() => invoke('chart.problems', { patientId }), [patientId]);
-  const { state, reload } = useLoaded(load, active);
-  const [draft, setDraft] = useState<Draft | null>(null);
+  const list = useEditableList<ProblemView, Draft>(load, active, onChanged);
+  const { draft, setDraft, saved } = list;
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
-
-  const saved = useCallback(() => {
-    setDraft(null);
-    reload();
-    onChanged();
-  }, [reload, onChanged]);
 
   async function resolve(problem: ProblemView) {
     if (!problem.concept.code) return;
@@ -103,104 +83,88 @@ export function ProblemsTab({ patientId, active, onChanged }: ChartTabProps) {
     }
   }
 
-  if (state.status === 'loading') return <Loader aria-label={t('chart.loading')} />;
-  if (state.status === 'error') return <ErrorAlert error={state.error} onRetry={reload} />;
-  const problems = state.value;
   return (
-    <Stack gap="md" data-testid="problems-tab">
-      <ListTabHeader
-        title={t('chart.problems.title')}
-        newLabel={t('chart.problems.new')}
-        active={active}
-        canAdd={writable && !draft}
-        onNew={() => setDraft(newDraft())}
-        testId="problem-new"
-      />
-      {draft && (
-        <ProblemForm
-          patientId={patientId}
-          draft={draft}
-          active={active}
-          onCancel={() => setDraft(null)}
-          onSaved={saved}
-        />
-      )}
-      {error !== null && <ErrorAlert error={error} />}
-      {problems.length === 0 ? (
-        <Text c="dimmed">{t('patients.chart.noProblem')}</Text>
-      ) : (
-        <Table verticalSpacing="xs" data-testid="problem-list">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('chart.problems.problem')}</Table.Th>
-              <Table.Th>{t('chart.problems.status')}</Table.Th>
-              <Table.Th>{t('chart.problems.onset')}</Table.Th>
-              <Table.Th>{t('chart.problems.abatement')}</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {problems.map((problem) => (
-              <Table.Tr
-                key={problem.conditionId}
-                data-condition-id={problem.conditionId}
-                data-status={problem.clinicalStatus}
+    <EditableList
+      list={list}
+      names={names}
+      active={active}
+      writable={writable}
+      onNew={() => setDraft(newDraft())}
+      form={
+        draft && (
+          <ProblemForm
+            patientId={patientId}
+            draft={draft}
+            active={active}
+            onCancel={() => setDraft(null)}
+            onSaved={saved}
+          />
+        )
+      }
+      notice={error !== null && <ErrorAlert error={error} />}
+      empty={t('patients.chart.noProblem')}
+      headers={[
+        t('chart.problems.problem'),
+        t('chart.problems.status'),
+        t('chart.problems.onset'),
+        t('chart.problems.abatement'),
+      ]}
+      row={(problem) => (
+        <Table.Tr
+          key={problem.conditionId}
+          data-condition-id={problem.conditionId}
+          data-status={problem.clinicalStatus}
+        >
+          <Table.Td>
+            <Text size="sm" dir="auto">
+              {conceptText(problem.concept, config.language)}
+            </Text>
+            {problem.concept.code && (
+              <Text size="xs" c="dimmed" dir="ltr" ta="start">
+                {problem.concept.code}
+              </Text>
+            )}
+          </Table.Td>
+          <Table.Td>
+            {problem.clinicalStatus && (
+              <Badge variant="light" color={statusColor[problem.clinicalStatus]}>
+                {t(`chart.problems.statuses.${problem.clinicalStatus}`)}
+              </Badge>
+            )}
+          </Table.Td>
+          <Table.Td className="tabib-identifier">
+            {problem.onset ? formatShortDate(problem.onset, config.language, config.country) : '—'}
+          </Table.Td>
+          <Table.Td className="tabib-identifier">
+            {problem.abatement ? formatShortDate(problem.abatement, config.language, config.country) : '—'}
+          </Table.Td>
+          <Table.Td>
+            <Group gap={4} justify="flex-end" wrap="nowrap" hidden={!writable}>
+              <Button
+                size="xs"
+                variant="subtle"
+                leftSection={<IconPencil size={14} />}
+                onClick={() => setDraft(draftOf(problem))}
               >
-                <Table.Td>
-                  <Text size="sm" dir="auto">
-                    {conceptText(problem.concept, config.language)}
-                  </Text>
-                  {problem.concept.code && (
-                    <Text size="xs" c="dimmed" dir="ltr" ta="start">
-                      {problem.concept.code}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  {problem.clinicalStatus && (
-                    <Badge variant="light" color={statusColor[problem.clinicalStatus]}>
-                      {t(`chart.problems.statuses.${problem.clinicalStatus}`)}
-                    </Badge>
-                  )}
-                </Table.Td>
-                <Table.Td className="tabib-identifier">
-                  {problem.onset ? formatShortDate(problem.onset, config.language, config.country) : '—'}
-                </Table.Td>
-                <Table.Td className="tabib-identifier">
-                  {problem.abatement
-                    ? formatShortDate(problem.abatement, config.language, config.country)
-                    : '—'}
-                </Table.Td>
-                <Table.Td>
-                  <Group gap={4} justify="flex-end" wrap="nowrap" hidden={!writable}>
-                    <Button
-                      size="xs"
-                      variant="subtle"
-                      leftSection={<IconPencil size={14} />}
-                      onClick={() => setDraft(draftOf(problem))}
-                    >
-                      {t('chart.problems.edit')}
-                    </Button>
-                    {problem.clinicalStatus && !ended.has(problem.clinicalStatus) && (
-                      <Button
-                        size="xs"
-                        variant="light"
-                        leftSection={<IconCheck size={14} />}
-                        loading={busy === problem.conditionId}
-                        onClick={() => void resolve(problem)}
-                        data-testid="problem-resolve"
-                      >
-                        {t('chart.problems.resolve')}
-                      </Button>
-                    )}
-                  </Group>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+                {t('chart.problems.edit')}
+              </Button>
+              {problem.clinicalStatus && !ended.has(problem.clinicalStatus) && (
+                <Button
+                  size="xs"
+                  variant="light"
+                  leftSection={<IconCheck size={14} />}
+                  loading={busy === problem.conditionId}
+                  onClick={() => void resolve(problem)}
+                  data-testid="problem-resolve"
+                >
+                  {t('chart.problems.resolve')}
+                </Button>
+              )}
+            </Group>
+          </Table.Td>
+        </Table.Tr>
       )}
-    </Stack>
+    />
   );
 }
 
@@ -220,9 +184,7 @@ function ProblemForm({
   const { t } = useTranslation();
   const { config } = useConfig();
   const [draft, setDraft] = useState(initial);
-  const [error, setError] = useState<unknown>(null);
-  const [tried, setTried] = useState(false);
-  const [saving, setSaving] = useState(false);
+  const { tried, saving, error, save: submit } = useEntrySave();
   const today = localToday();
   const dateError = (value: string) => (value && value > today ? t('chart.dates.future') : null);
   const orderError =
@@ -234,115 +196,90 @@ function ProblemForm({
       ? (error.details as { field?: string } | undefined)?.field
       : undefined;
 
-  async function save() {
-    setTried(true);
-    if (!draft.concept?.code || dateError(draft.onset) || dateError(draft.abatement) || orderError) return;
-    setSaving(true);
-    setError(null);
-    try {
-      await invoke('chart.saveProblem', {
-        patientId,
-        ...(draft.conditionId ? { conditionId: draft.conditionId, version: draft.version } : {}),
-        code: draft.concept.code,
-        clinicalStatus: draft.clinicalStatus,
-        onset: draft.onset || null,
-        ...(ended.has(draft.clinicalStatus) ? { abatement: draft.abatement || null } : {}),
-        note: draft.note.trim() || null,
-      });
-      onSaved();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setSaving(false);
-    }
-  }
-
-  useHotkeys(active ? [['mod+s', () => void save()]] : [], []);
-  useChartEscape(active, () => {
-    onCancel();
-    return true;
-  });
+  const save = () =>
+    void submit(
+      !!draft.concept?.code && !dateError(draft.onset) && !dateError(draft.abatement) && !orderError,
+      () =>
+        invoke('chart.saveProblem', {
+          patientId,
+          ...(draft.conditionId ? { conditionId: draft.conditionId, version: draft.version } : {}),
+          code: draft.concept?.code ?? '',
+          clinicalStatus: draft.clinicalStatus,
+          onset: draft.onset || null,
+          ...(ended.has(draft.clinicalStatus) ? { abatement: draft.abatement || null } : {}),
+          note: draft.note.trim() || null,
+        }),
+      onSaved,
+    );
 
   return (
-    <Paper withBorder radius="md" p="md" data-testid="problem-form">
-      <Stack gap="sm">
-        {draft.concept ? (
-          <Group gap="sm">
-            <Text fw={600} dir="auto">
-              {conceptText(draft.concept, config.language)}
-            </Text>
-            <Text size="sm" c="dimmed" dir="ltr">
-              {draft.concept.code}
-            </Text>
-            <Button size="xs" variant="subtle" onClick={() => setDraft({ ...draft, concept: null })}>
-              {t('chart.problems.changeCode')}
-            </Button>
-          </Group>
-        ) : (
-          <Icd10Search
-            label={t('chart.problems.problem')}
-            placeholder={t('chart.icd10.placeholder')}
-            onPick={(hit) =>
-              setDraft({ ...draft, concept: { text: hit.labels.fr, code: hit.code, labels: hit.labels } })
-            }
-            testId="problem-search"
-            error={tried ? t('chart.problems.codeRequired') : undefined}
-          />
-        )}
-        <Group grow align="flex-start">
-          <Select
-            label={t('chart.problems.status')}
-            data={problemStatuses.map((value) => ({ value, label: t(`chart.problems.statuses.${value}`) }))}
-            value={draft.clinicalStatus}
-            onChange={(value) => value && setDraft({ ...draft, clinicalStatus: value as ProblemStatus })}
-            allowDeselect={false}
-            data-testid="problem-status"
-          />
+    <EntryForm names={names} active={active} saving={saving} error={error} onSave={save} onCancel={onCancel}>
+      {draft.concept ? (
+        <Group gap="sm">
+          <Text fw={600} dir="auto">
+            {conceptText(draft.concept, config.language)}
+          </Text>
+          <Text size="sm" c="dimmed" dir="ltr">
+            {draft.concept.code}
+          </Text>
+          <Button size="xs" variant="subtle" onClick={() => setDraft({ ...draft, concept: null })}>
+            {t('chart.problems.changeCode')}
+          </Button>
+        </Group>
+      ) : (
+        <Icd10Search
+          label={t('chart.problems.problem')}
+          placeholder={t('chart.icd10.placeholder')}
+          onPick={(hit) =>
+            setDraft({ ...draft, concept: { text: hit.labels.fr, code: hit.code, labels: hit.labels } })
+          }
+          testId="problem-search"
+          error={tried ? t('chart.problems.codeRequired') : undefined}
+        />
+      )}
+      <Group grow align="flex-start">
+        <Select
+          label={t('chart.problems.status')}
+          data={problemStatuses.map((value) => ({ value, label: t(`chart.problems.statuses.${value}`) }))}
+          value={draft.clinicalStatus}
+          onChange={(value) => value && setDraft({ ...draft, clinicalStatus: value as ProblemStatus })}
+          allowDeselect={false}
+          data-testid="problem-status"
+        />
+        <TextInput
+          type="date"
+          label={t('chart.problems.onset')}
+          value={draft.onset}
+          max={today}
+          onChange={(event) => setDraft({ ...draft, onset: event.currentTarget.value })}
+          error={dateError(draft.onset) ?? (serverField === 'onset' ? t('errors.CHART_DATE_INVALID') : null)}
+          data-testid="problem-onset"
+        />
+        {ended.has(draft.clinicalStatus) && (
           <TextInput
             type="date"
-            label={t('chart.problems.onset')}
-            value={draft.onset}
+            label={t('chart.problems.abatement')}
+            description={t('chart.problems.abatementDefault')}
+            value={draft.abatement}
             max={today}
-            onChange={(event) => setDraft({ ...draft, onset: event.currentTarget.value })}
+            onChange={(event) => setDraft({ ...draft, abatement: event.currentTarget.value })}
             error={
-              dateError(draft.onset) ?? (serverField === 'onset' ? t('errors.CHART_DATE_INVALID') : null)
+              dateError(draft.abatement) ??
+              orderError ??
+              (serverField === 'abatement' ? t('errors.CHART_DATE_INVALID') : null)
             }
-            data-testid="problem-onset"
+            data-testid="problem-abatement"
           />
-          {ended.has(draft.clinicalStatus) && (
-            <TextInput
-              type="date"
-              label={t('chart.problems.abatement')}
-              description={t('chart.problems.abatementDefault')}
-              value={draft.abatement}
-              max={today}
-              onChange={(event) => setDraft({ ...draft, abatement: event.currentTarget.value })}
-              error={
-                dateError(draft.abatement) ??
-                orderError ??
-                (serverField === 'abatement' ? t('errors.CHART_DATE_INVALID') : null)
-              }
-              data-testid="problem-abatement"
-            />
-          )}
-        </Group>
-        <Textarea
-          label={t('chart.problems.note')}
-          value={draft.note}
-          onChange={(event) => setDraft({ ...draft, note: event.currentTarget.value })}
-          autosize
-          minRows={1}
-          dir="auto"
-        />
-        {error !== null && <ErrorAlert error={error} />}
-        <FormActions
-          saveLabel={t('chart.problems.save')}
-          saving={saving}
-          onSave={() => void save()}
-          onCancel={onCancel}
-          testId="problem-save"
-        />
-      </Stack>
-    </Paper>
+        )}
+      </Group>
+      <Textarea
+        label={t('chart.problems.note')}
+        value={draft.note}
+        onChange={(event) => setDraft({ ...draft, note: event.currentTarget.value })}
+        autosize
+        minRows={1}
+        dir="auto"
+      />
+    </EntryForm>
   );
 }
