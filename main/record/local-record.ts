@@ -3,14 +3,7 @@
  * keychain unwraps, and the services over it (store, patient search, audit trail).
  */
 import { existsSync, statSync } from 'node:fs';
-import type {
-  AllergyIntolerance,
-  CodeableConcept,
-  Coding,
-  Condition,
-  Encounter,
-  Patient,
-} from '@medplum/fhirtypes';
+import type { AllergyIntolerance, CodeableConcept, Coding, Condition, Encounter } from '@medplum/fhirtypes';
 import type { Keychain } from '../../native/keychain/keychain';
 import type { ChartConcept, ChartHeader, Language, RecordStatus } from '../contract/types';
 import { TabibError } from '../errors';
@@ -190,7 +183,7 @@ export class LocalRecord {
    */
   openChart(patientId: string, actor: Actor, reason?: string, purposeOfEvent?: Coding): ChartHeader {
     return this.queries.transaction(() => {
-      const patient = this.store.read<Patient>('Patient', patientId);
+      const patient = this.store.readPatient(patientId);
       if (!patient) throw new TabibError('RESOURCE_NOT_FOUND', `Patient/${patientId} is not in the record`);
       const allergies = this.store
         .listByPatient(patientId, { types: ['AllergyIntolerance'], limit: 100 })

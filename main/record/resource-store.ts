@@ -73,6 +73,7 @@ export const UPSERT_REMOTE = `insert into resource (type, id, version, remote_ve
 
 export class ResourceStore {
   private readonly existsStatement;
+  private readonly patientStatement;
 
   constructor(
     private readonly kysely: Kysely<RecordDatabase>,
@@ -84,6 +85,11 @@ export class ResourceStore {
   ) {
     this.existsStatement = queries.statement(
       'select 1 from resource where type = ? and id = ? and deleted = 0',
+    );
+    // Through the by-patient index (a Patient's patient_id is its own id): the chart's other
+    // reads then find the index page already decrypted in the cache.
+    this.patientStatement = queries.statement(
+      "select json from resource indexed by resource_by_patient where patient_id = ? and type = 'Patient' and id = ? and deleted = 0",
     );
   }
 
@@ -120,6 +126,12 @@ export class ResourceStore {
 
   read<T extends Resource = Resource>(type: RecordResourceType, id: string): T | null {
     return this.readStored<T>(type, id)?.resource ?? null;
+  }
+
+  /** The patient, read as the chart reads the rest of the record (listByPatient). */
+  readPatient(id: string): Patient | null {
+    const row = this.patientStatement.get(id, id) as { json: string } | undefined;
+    return row ? (JSON.parse(row.json) as Patient) : this.read<Patient>('Patient', id);
   }
 
   /** A patient's resources, newest first, optionally of some types only, page by page. */

@@ -1,6 +1,8 @@
 /**
  * `npm run bench:record [-- --patients N]`: the local record at scale, encrypted and in plaintext
- * in the same run (so the encryption overhead is a ratio of like with like).
+ * in the same run (so the encryption overhead is a ratio of like with like): the two records are
+ * loaded taking turns chunk by chunk, then reopened and queried taking turns query by query, so
+ * that other work on the machine (a shared CI runner, a second core busy) weighs on both alike.
  * Prints bulk-load rate, national-ID lookup, name search, chart open, database size, peak memory.
  */
 import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
@@ -95,106 +97,177 @@ function stats(latencies: number[]) {
   return { p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
 }
 
-async function run(encrypted: boolean) {
-  const dir = mkdtempSync(join(tmpdir(), `tabib-bench-record-${encrypted ? 'enc' : 'plain'}-`));
-  const databasePath = join(dir, 'record', 'tabib.db');
-  try {
-    peakRss = process.memoryUsage().rss;
-    const record = await LocalRecord.open({
-      databasePath,
-      keyPath: join(dir, 'record', 'tabib.key.wrapped'),
-      keychain: new KeyFileKeychain(join(dir, 'keychain.key')),
-      allowWeakKeychain: true,
-      workstation: { id: 'bench', facilityId: null },
-      rules: createSearchRules(resourcesDir, 'MA'),
-      unencryptedForBenchmark: !encrypted,
-      clock: () => now,
-    });
-    const staff = generateDemoPractitioners({ country: 'MA', now });
-    record.store.importRemote([staff.organization, ...staff.practitioners], actor, { description: 'bench' });
+interface Mode {
+  encrypted: boolean;
+  dir: string;
+  databasePath: string;
+}
 
-    let resources = 0;
-    let loadMs = 0;
-    let loadCpuMs = 0;
+function modeAt(encrypted: boolean): Mode {
+  const dir = mkdtempSync(join(tmpdir(), `tabib-bench-record-${encrypted ? 'enc' : 'plain'}-`));
+  return { encrypted, dir, databasePath: join(dir, 'record', 'tabib.db') };
+}
+
+function openRecord(mode: Mode): Promise<LocalRecord> {
+  return LocalRecord.open({
+    databasePath: mode.databasePath,
+    keyPath: join(mode.dir, 'record', 'tabib.key.wrapped'),
+    keychain: new KeyFileKeychain(join(mode.dir, 'keychain.key')),
+    allowWeakKeychain: true,
+    workstation: { id: 'bench', facilityId: null },
+    rules: createSearchRules(resourcesDir, 'MA'),
+    unencryptedForBenchmark: !mode.encrypted,
+    clock: () => now,
+  });
+}
+
+const staff = generateDemoPractitioners({ country: 'MA', now });
+
+/**
+ * Loads every record (the bulk-load figures) chunk by chunk, the records taking turns — the first
+ * one alternating — so that each sees the same machine, and their files age alike in the OS
+ * cache; then closes them: the queries run on them reopened.
+ */
+async function load(modes: Mode[]) {
+  peakRss = process.memoryUsage().rss;
+  const records: LocalRecord[] = [];
+  try {
+    for (const mode of modes) records.push(await openRecord(mode));
+    for (const record of records)
+      record.store.importRemote([staff.organization, ...staff.practitioners], actor, {
+        description: 'bench',
+      });
+    const figures = modes.map(() => ({
+      resources: 0,
+      loadMs: 0,
+      loadCpuMs: 0,
+      stepMs: 0,
+      curve: [] as string[],
+    }));
+    let stepResources = 0;
     // The rate over each tenth of the load: how it falls as the record grows.
     const stepPatients = Math.max(CHUNK, Math.ceil(PATIENTS / 10 / CHUNK) * CHUNK);
-    const curve: string[] = [];
-    let stepMs = 0;
-    let stepResources = 0;
     for (let start = 0; start < PATIENTS; start += CHUNK) {
       const batch: Resource[] = [];
       for (let index = start; index < Math.min(PATIENTS, start + CHUNK); index++) {
         const generated = patientAt(index, staff.practitioners);
         batch.push(generated.patient, ...generated.resources);
       }
-      const cpuBefore = process.cpuUsage();
-      loadMs += measure(() => record.store.importRemote(batch, actor, { description: 'bench' }));
-      const cpu = process.cpuUsage(cpuBefore);
-      loadCpuMs += (cpu.user + cpu.system) / 1000;
-      resources += batch.length;
+      for (let turn = 0; turn < records.length; turn++) {
+        const which = (start / CHUNK + turn) % records.length;
+        const record = records[which] as LocalRecord;
+        const figure = figures[which] as (typeof figures)[number];
+        const cpuBefore = process.cpuUsage();
+        figure.loadMs += measure(() => record.store.importRemote(batch, actor, { description: 'bench' }));
+        const cpu = process.cpuUsage(cpuBefore);
+        figure.loadCpuMs += (cpu.user + cpu.system) / 1000;
+        figure.resources += batch.length;
+      }
       stepResources += batch.length;
       samplePeak();
       const loaded = Math.min(PATIENTS, start + CHUNK);
       if (loaded % stepPatients === 0 || loaded === PATIENTS) {
-        curve.push(`${loaded}: ${Math.round(stepResources / ((loadMs - stepMs) / 1000))}/s`);
-        stepMs = loadMs;
+        for (const figure of figures) {
+          figure.curve.push(
+            `${loaded}: ${Math.round(stepResources / ((figure.loadMs - figure.stepMs) / 1000))}/s`,
+          );
+          figure.stepMs = figure.loadMs;
+        }
         stepResources = 0;
       }
-      if ((start / CHUNK) % 50 === 0)
-        process.stderr.write(`  ${encrypted ? 'encrypted' : 'plaintext'}: ${start + CHUNK}/${PATIENTS}\r`);
+      if ((start / CHUNK) % 50 === 0) process.stderr.write(`  loaded ${start + CHUNK}/${PATIENTS}\r`);
     }
-    record.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-    record.sqlite.pragma('optimize');
+    for (const record of records) {
+      record.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      record.sqlite.pragma('optimize');
+    }
+    samplePeak();
+    return figures.map((figure) => ({
+      resources: figure.resources,
+      loadPerS: figure.resources / (figure.loadMs / 1000),
+      loadPerCpuS: figure.resources / (figure.loadCpuMs / 1000),
+      curve: figure.curve,
+      peakRssMiB: peakRss / 2 ** 20,
+    }));
+  } finally {
+    for (const record of records) record.close();
+  }
+}
 
+/**
+ * The lookups, searches and chart openings, on every loaded record reopened (cold caches), the
+ * records taking turns query by query — the first one alternating — so that other work on the
+ * machine weighs on each alike and the overhead is a ratio of like with like.
+ */
+async function query(modes: Mode[]) {
+  const records = await Promise.all(modes.map(openRecord));
+  const latencies = modes.map(() => ({ id: [] as number[], name: [] as number[], chart: [] as number[] }));
+  const nameFound = modes.map(() => 0);
+  const inTurn = (index: number, work: (record: LocalRecord, mode: number) => void) => {
+    for (let turn = 0; turn < records.length; turn++) {
+      const mode = (index + turn) % records.length;
+      work(records[mode] as LocalRecord, mode);
+    }
+  };
+  try {
     const picks = sample(PATIENTS, QUERIES, 1).map((index) => patientAt(index, staff.practitioners).patient);
-    const idLatencies = picks.map((patient) => {
-      const value = patient.identifier?.[0]?.value as string;
-      let found = false;
-      const ms = measure(() => (found = record.search.search(value).hits[0]?.id === patient.id));
-      if (!found) throw new Error(`national ID ${value} not found first`);
-      return ms;
-    });
-    let nameFound = 0;
-    const nameLatencies = picks.map((patient, index) =>
-      measure(() => {
-        const result = record.search.search(queryFor(patient, index), 20);
-        if (result.hits.some((hit) => hit.id === patient.id) || result.truncated) nameFound++;
+    picks.forEach((patient, index) =>
+      inTurn(index, (record, mode) => {
+        const value = patient.identifier?.[0]?.value as string;
+        let found = false;
+        latencies[mode]?.id.push(
+          measure(() => (found = record.search.search(value).hits[0]?.id === patient.id)),
+        );
+        if (!found) throw new Error(`national ID ${value} not found first`);
+      }),
+    );
+    picks.forEach((patient, index) =>
+      inTurn(index, (record, mode) => {
+        let found = false;
+        latencies[mode]?.name.push(
+          measure(() => {
+            const result = record.search.search(queryFor(patient, index), 20);
+            found = result.hits.some((hit) => hit.id === patient.id) || result.truncated;
+          }),
+        );
+        if (found) nameFound[mode] = (nameFound[mode] ?? 0) + 1;
       }),
     );
     // Other patients than the lookups', so the chart's pages are not already in SQLite's cache.
     const chartPicks = sample(PATIENTS, QUERIES, 2).map(
       (index) => patientAt(index, staff.practitioners).patient,
     );
-    const chartLatencies = chartPicks.map((patient) =>
-      measure(() => {
-        record.openChart(patient.id as string, actor);
-        record.store.listByPatient(patient.id as string, { limit: 1000 });
+    chartPicks.forEach((patient, index) =>
+      inTurn(index, (record, mode) => {
+        latencies[mode]?.chart.push(
+          measure(() => {
+            record.openChart(patient.id as string, actor);
+            record.store.listByPatient(patient.id as string, { limit: 1000 });
+          }),
+        );
       }),
     );
     samplePeak();
-    record.close();
+  } finally {
+    for (const record of records) record.close();
+  }
+  return modes.map((mode, index) => {
+    const measured = latencies[index] as (typeof latencies)[number];
     const size =
-      statSync(databasePath).size +
-      (existsSync(`${databasePath}-wal`) ? statSync(`${databasePath}-wal`).size : 0);
+      statSync(mode.databasePath).size +
+      (existsSync(`${mode.databasePath}-wal`) ? statSync(`${mode.databasePath}-wal`).size : 0);
     return {
-      resources,
-      loadPerS: resources / (loadMs / 1000),
-      loadPerCpuS: resources / (loadCpuMs / 1000),
-      id: stats(idLatencies),
-      name: stats(nameLatencies),
+      id: stats(measured.id),
+      name: stats(measured.name),
       nameByKind: QUERY_KINDS.map((kind, k) => ({
         kind,
-        ...stats(nameLatencies.filter((_, index) => index % QUERY_KINDS.length === k)),
+        ...stats(measured.name.filter((_, query) => query % QUERY_KINDS.length === k)),
       })),
-      nameFoundRatio: nameFound / picks.length,
-      curve,
-      chart: stats(chartLatencies),
+      nameFoundRatio: (nameFound[index] ?? 0) / QUERIES,
+      chart: stats(measured.chart),
       sizeMiB: size / 2 ** 20,
-      peakRssMiB: peakRss / 2 ** 20,
     };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 console.log(describeMachine());
@@ -204,20 +277,37 @@ if (!modes.every((mode) => mode === 'encrypted' || mode === 'plaintext')) {
   process.stderr.write('--only takes encrypted or plaintext\n');
   process.exit(2);
 }
-const results = [];
-for (const mode of modes) {
-  const result = await run(mode === 'encrypted');
-  console.log(`${mode}: load rate by patients loaded (each tenth): ${result.curve.join(', ')}`);
-  console.log(
-    `${mode}: name search p50/p95 by kind of query: ${result.nameByKind
-      .map((entry) => `${entry.kind} ${entry.p50.toFixed(1)}/${entry.p95.toFixed(1)} ms`)
-      .join(', ')}`,
-  );
-  results.push(result);
+const runs = modes.map((mode) => modeAt(mode === 'encrypted'));
+const results: (Awaited<ReturnType<typeof load>>[number] & Awaited<ReturnType<typeof query>>[number])[] = [];
+let queryPeakRssMiB = 0;
+try {
+  const loads = await load(runs);
+  for (const [index, mode] of runs.entries())
+    console.log(
+      `${mode.encrypted ? 'encrypted' : 'plaintext'}: load rate by patients loaded (each tenth): ${loads[index]?.curve.join(', ')}`,
+    );
+  console.log(`loaded; ${machineLoad()}`);
+  peakRss = process.memoryUsage().rss;
+  const queried = await query(runs);
+  queryPeakRssMiB = peakRss / 2 ** 20;
+  for (const [index, mode] of runs.entries()) {
+    const result = {
+      ...(loads[index] as (typeof loads)[number]),
+      ...(queried[index] as (typeof queried)[number]),
+    };
+    console.log(
+      `${mode.encrypted ? 'encrypted' : 'plaintext'}: name search p50/p95 by kind of query: ${result.nameByKind
+        .map((entry) => `${entry.kind} ${entry.p50.toFixed(1)}/${entry.p95.toFixed(1)} ms`)
+        .join(', ')}`,
+    );
+    results.push(result);
+  }
+} finally {
+  for (const mode of runs) rmSync(mode.dir, { recursive: true, force: true });
 }
 const [encrypted, plaintext = encrypted] = results as [
-  Awaited<ReturnType<typeof run>>,
-  ...Awaited<ReturnType<typeof run>>[],
+  (typeof results)[number],
+  ...(typeof results)[number][],
 ];
 if (values.only) console.log(`(${values.only} only: the two columns are the same run)`);
 clearInterval(sampler);
@@ -242,5 +332,10 @@ console.log(row('name search p95', encrypted.name.p95, plaintext.name.p95, 'ms',
 console.log(row('chart open p50', encrypted.chart.p50, plaintext.chart.p50, 'ms', 3));
 console.log(row('chart open p95', encrypted.chart.p95, plaintext.chart.p95, 'ms', 3));
 console.log(row('database size', encrypted.sizeMiB, plaintext.sizeMiB, 'MiB', 1));
-console.log(row('peak memory (RSS)', encrypted.peakRssMiB, plaintext.peakRssMiB, 'MiB', 0));
+console.log(
+  `peak memory (RSS) while loading, ${runs.length} record(s) open: ${encrypted.peakRssMiB.toFixed(0)} MiB (\`--only encrypted\` or \`--only plaintext\` for one alone)`,
+);
+console.log(
+  `peak memory (RSS) while querying, ${runs.length} record(s) open: ${queryPeakRssMiB.toFixed(0)} MiB`,
+);
 console.log(`\nat the end, ${machineLoad()}`);
