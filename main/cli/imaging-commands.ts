@@ -9,12 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isUid, type PacsStudy } from '../imaging/dicomweb/dicom-json';
 import { studyQueryParameters, type QidoPage, type StudyQuery } from '../imaging/dicomweb/dicomweb-client';
-import {
-  openPacsConnection,
-  pacsSecretPath,
-  PacsSecretFile,
-  type PacsConnection,
-} from '../imaging/dicomweb/pacs-connection';
+import { pacsSecretPath, PacsSecretFile, type PacsConnection } from '../imaging/dicomweb/pacs-connection';
 import {
   retrieveStudy,
   storeStudy,
@@ -23,7 +18,6 @@ import {
   type StoreReport,
 } from '../imaging/dicomweb/pacs-transfer';
 import type { ImagingLibrary } from '../imaging/imaging-library';
-import { ImagingLibrary as Library, imagingPaths } from '../imaging/imaging-library';
 import type {
   CachedStudy,
   FileImportResult,
@@ -32,7 +26,6 @@ import type {
 } from '../imaging/imaging-types';
 import type { StudyPatientMatch } from '../imaging/patient-matching';
 import { TabibError } from '../errors';
-import { createSearchRules } from '../record/search/search-rules-for-country';
 import type { ServiceHost } from '../services/service-host';
 import type { Services } from '../services/services';
 
@@ -81,21 +74,8 @@ export function imagingDependencies(host: ServiceHost): ImagingCommandDependenci
     return services;
   };
   return {
-    openPacs: async () => {
-      const services = inProcess();
-      const config = services.config.effective().pacs;
-      if (!config)
-        throw new TabibError(
-          'IMAGING_PACS_NOT_CONFIGURED',
-          'No PACS is configured (configuration entry `pacs`: baseUrl, auth, stowEnabled)',
-        );
-      return openPacsConnection({
-        config,
-        keychain: services.keychain,
-        secretPath: pacsSecretPath(services.layout.dataDir),
-        credentialsPath: services.layout.credentials,
-      });
-    },
+    // The same composition as the contract's imaging calls (main/imaging/imaging-service.ts).
+    openPacs: () => inProcess().imaging.openPacs(),
     pacsSecret: () => {
       const services = inProcess();
       return new PacsSecretFile(services.keychain, pacsSecretPath(services.layout.dataDir));
@@ -105,18 +85,7 @@ export function imagingDependencies(host: ServiceHost): ImagingCommandDependenci
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks).toString('utf8');
     },
-    openLibrary: async () => {
-      const services = inProcess();
-      const record = await services.record.open();
-      const paths = imagingPaths(services.layout.dataDir);
-      return Library.open({
-        record,
-        rules: createSearchRules(services.env.resourcesDir, services.config.effective().country),
-        keychain: services.keychain,
-        cacheDir: paths.cacheDir,
-        keyPath: paths.keyPath,
-      });
-    },
+    openLibrary: () => inProcess().imaging.library(),
   };
 }
 

@@ -42,6 +42,7 @@ import { chartCalls } from './features/chart-contract';
 import { medicationCalls } from './features/medication-contract';
 import { careCalls } from './features/care-contract';
 import { printCalls } from './features/print-contract';
+import { imagingCalls } from './features/imaging-contract';
 
 /** Also the update server's URL in the machine-wide configuration (main/config/schema.ts). */
 export const httpsUrl = z
@@ -320,6 +321,7 @@ export const calls = {
   ...medicationCalls,
   ...careCalls,
   ...printCalls,
+  ...imagingCalls,
   'sync.runOnce': call<SyncRunView>()(
     none,
     'host',
@@ -374,6 +376,13 @@ export const events = {
   'update.changed': z.object({ state: z.enum(updateStates), version: z.string().nullable() }),
   /** The session changed (sign-in, sign-out, lock, unlock, an account or the idle delay): ask auth.status. */
   'auth.changed': z.object({ state: z.enum(sessionStates), change: z.enum(sessionChanges) }),
+  /** imaging.import, imaging.importFiles and imaging.pacsRetrieve: one file (or instance) done. */
+  'imaging.importProgress': z.object({
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+    path: z.string(),
+    status: z.enum(['imported', 'duplicate', 'error']),
+  }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Events = typeof events;

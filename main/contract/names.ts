@@ -115,6 +115,25 @@ export type CareCallName = (typeof careCallNames)[number];
 export const printCallNames = ['print.document'] as const;
 export type PrintCallName = (typeof printCallNames)[number];
 
+/** imaging calls (issue 7): main/contract/features/imaging-contract.ts. */
+export const imagingCallNames = [
+  'imaging.studies',
+  'imaging.study',
+  'imaging.instance',
+  'imaging.import',
+  'imaging.importFiles',
+  'imaging.matchPatient',
+  'imaging.confirmPatient',
+  'imaging.pacsStatus',
+  'imaging.pacsSearch',
+  'imaging.pacsRetrieve',
+  'imaging.pacsStore',
+  'imaging.measurements',
+  'imaging.saveMeasurements',
+  'imaging.saveReport',
+] as const;
+export type ImagingCallName = (typeof imagingCallNames)[number];
+
 export const callNames = [
   ...coreCallNames,
   ...authCallNames,
@@ -123,6 +142,7 @@ export const callNames = [
   ...medicationCallNames,
   ...careCallNames,
   ...printCallNames,
+  ...imagingCallNames,
 ] as const;
 export type RendererCallName = (typeof callNames)[number];
 
@@ -162,6 +182,7 @@ export const eventNames = [
   'card.mrzScanned',
   'update.changed',
   'auth.changed',
+  'imaging.importProgress',
 ] as const;
 export type EventName = (typeof eventNames)[number];
 

@@ -47,6 +47,8 @@ export interface DicomInstanceHeader {
     modality: string;
     number: number | null;
     description: string;
+    /** (0018,0015) BodyPartExamined ('' when absent). */
+    bodyPart: string;
   };
   instance: {
     sopInstanceUid: string;
@@ -57,6 +59,10 @@ export interface DicomInstanceHeader {
     columns: number | null;
     transferSyntaxUid: string;
     photometricInterpretation: string;
+    /** (0020,0032) ImagePositionPatient, mm; null when absent or malformed. */
+    position: [number, number, number] | null;
+    /** (0020,0037) ImageOrientationPatient: row then column direction cosines; null when absent or malformed. */
+    orientation: [number, number, number, number, number, number] | null;
   };
 }
 
@@ -152,6 +158,16 @@ class AttributeReader {
     return Number(value);
   }
 
+  /** A multi-valued DS of exactly `count` finite numbers, or null. */
+  decimals(tag: string, count: number): number[] | null {
+    const text = this.ascii(tag);
+    if (!text) return null;
+    const parts = text.split('\\').map((value) => value.trim());
+    if (parts.length !== count || parts.some((value) => value === '')) return null;
+    const values = parts.map(Number);
+    return values.some((value) => !Number.isFinite(value)) ? null : values;
+  }
+
   items(tag: string): AttributeReader[] {
     const element = this.dataSet.elements[tag];
     return (element?.items ?? [])
@@ -236,6 +252,7 @@ export function readDicomInstance(bytes: Uint8Array): DicomInstanceHeader {
       modality: reader.ascii('x00080060'),
       number: reader.integer('x00200011'),
       description: reader.text('x0008103e'),
+      bodyPart: reader.ascii('x00180015'),
     },
     instance: {
       sopInstanceUid: requiredUid(reader, 'x00080018', 'SOPInstanceUID'),
@@ -246,6 +263,8 @@ export function readDicomInstance(bytes: Uint8Array): DicomInstanceHeader {
       columns: reader.uint16('x00280011'),
       transferSyntaxUid,
       photometricInterpretation: reader.ascii('x00280004'),
+      position: reader.decimals('x00200032', 3) as [number, number, number] | null,
+      orientation: reader.decimals('x00200037', 6) as [number, number, number, number, number, number] | null,
     },
   };
 }

@@ -33,6 +33,8 @@ import type {
   FileImportResult,
   ImportProgress,
   ImportReport,
+  IndexedInstance,
+  IndexedSeries,
   StudyImportResult,
 } from './imaging-types';
 import { collectImportSources, type ImportSource } from './import-sources';
@@ -422,13 +424,14 @@ export class ImagingLibrary {
         on conflict (study_uid) do update set pacs_held = max(imaging_study.pacs_held, excluded.pacs_held)`,
     );
     const insertSeries = q.statement(
-      `insert into imaging_series (series_uid, study_uid, modality, series_number, description)
-        values (?, ?, ?, ?, ?) on conflict (series_uid) do nothing`,
+      `insert into imaging_series (series_uid, study_uid, modality, series_number, description, body_part)
+        values (?, ?, ?, ?, ?, ?) on conflict (series_uid) do nothing`,
     );
     const insertInstance = q.statement(
       `insert into imaging_instance (sop_instance_uid, series_uid, sop_class_uid, instance_number, frames, rows,
-        columns, transfer_syntax, photometric, content_sha256, byte_size, cache_file, cached_size, imported)
-        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        columns, transfer_syntax, photometric, content_sha256, byte_size, cache_file, cached_size, imported,
+        image_position, image_orientation, geometry_read)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
     );
     q.transaction(() => {
       for (const { header, fileId, sha256, byteSize, cachedSize } of batch) {
@@ -458,7 +461,14 @@ export class ImagingLibrary {
           now,
           heldByPacs ? 1 : 0,
         );
-        insertSeries.run(series.uid, study.uid, series.modality, series.number, series.description);
+        insertSeries.run(
+          series.uid,
+          study.uid,
+          series.modality,
+          series.number,
+          series.description,
+          series.bodyPart,
+        );
         insertInstance.run(
           instance.sopInstanceUid,
           series.uid,
@@ -474,6 +484,8 @@ export class ImagingLibrary {
           fileId,
           cachedSize,
           now,
+          instance.position ? instance.position.join('\\') : null,
+          instance.orientation ? instance.orientation.join('\\') : null,
         );
       }
     });
@@ -653,7 +665,13 @@ export class ImagingLibrary {
     return bytes;
   }
 
-  listStudies(): CachedStudy[] {
+  /** The cached studies, most recent first: all, one record patient's, or one study. */
+  listStudies(filter: { patientId?: string; studyInstanceUid?: string } = {}): CachedStudy[] {
+    const where = [
+      ...(filter.patientId !== undefined ? ['st.patient_id = ?'] : []),
+      ...(filter.studyInstanceUid !== undefined ? ['st.study_uid = ?'] : []),
+    ];
+    const parameters = [filter.patientId, filter.studyInstanceUid].filter((value) => value !== undefined);
     const rows = this.queries
       .statement(
         `select st.*, p.name_json, p.name_text, p.dicom_patient_id, p.birth_date, p.sex,
@@ -665,9 +683,10 @@ export class ImagingLibrary {
           (select coalesce(sum(i.cached_size), 0) from imaging_instance i join imaging_series s
             on s.series_uid = i.series_uid where s.study_uid = st.study_uid) as size
         from imaging_study st join imaging_patient p on p.rowid = st.imaging_patient
+        ${where.length > 0 ? `where ${where.join(' and ')}` : ''}
         order by st.study_date desc, st.study_time desc, st.study_uid`,
       )
-      .all() as (Selectable<ImagingStudyTable> &
+      .all(...parameters) as (Selectable<ImagingStudyTable> &
       Pick<ImagingPatientTable, 'name_json' | 'name_text' | 'dicom_patient_id' | 'birth_date' | 'sex'> & {
         modalities: string | null;
         series: number;
@@ -708,6 +727,72 @@ export class ImagingLibrary {
     ).map((row) => row.sop_instance_uid);
   }
 
+  /**
+   * A study's series and their instances with what the viewer stacks them by (the index's rows).
+   * Instances indexed before their geometry was kept (migration 0011) have it read once from
+   * the cache here.
+   */
+  async studySeries(studyInstanceUid: string): Promise<IndexedSeries[]> {
+    this.studyRow(studyInstanceUid);
+    const select = () =>
+      this.queries
+        .statement(
+          `select s.series_uid, s.modality, s.series_number, s.description, s.body_part, i.sop_instance_uid, i.sop_class_uid,
+            i.instance_number, i.frames, i.rows, i.columns, i.transfer_syntax, i.image_position,
+            i.image_orientation, i.geometry_read, i.cache_file
+          from imaging_series s join imaging_instance i on i.series_uid = s.series_uid
+          where s.study_uid = ? order by s.series_number, s.series_uid, i.instance_number, i.sop_instance_uid`,
+        )
+        .all(studyInstanceUid) as IndexedInstanceRow[];
+    let rows = select();
+    const unread = rows.filter((row) => row.geometry_read === 0);
+    if (unread.length > 0) {
+      const update = this.queries.statement(
+        'update imaging_instance set image_position = ?, image_orientation = ?, geometry_read = 1 where sop_instance_uid = ?',
+      );
+      const found: [string | null, string | null, string][] = [];
+      for (const row of unread) {
+        const { instance } = readDicomInstance(await this.cache.read(row.cache_file));
+        found.push([
+          instance.position?.join('\\') ?? null,
+          instance.orientation?.join('\\') ?? null,
+          row.sop_instance_uid,
+        ]);
+      }
+      this.queries.transaction(() => {
+        for (const values of found) update.run(...values);
+      });
+      rows = select();
+    }
+    const series = new Map<string, IndexedSeries>();
+    for (const row of rows) {
+      let entry = series.get(row.series_uid);
+      if (!entry) {
+        entry = {
+          seriesInstanceUid: row.series_uid,
+          seriesNumber: row.series_number,
+          modality: row.modality,
+          description: row.description,
+          bodyPart: row.body_part,
+          instances: [],
+        };
+        series.set(row.series_uid, entry);
+      }
+      entry.instances.push({
+        sopInstanceUid: row.sop_instance_uid,
+        sopClassUid: row.sop_class_uid,
+        instanceNumber: row.instance_number,
+        frames: Number(row.frames),
+        rows: row.rows,
+        columns: row.columns,
+        transferSyntaxUid: row.transfer_syntax,
+        position: parseDecimals(row.image_position, 3) as IndexedInstance['position'],
+        orientation: parseDecimals(row.image_orientation, 6) as IndexedInstance['orientation'],
+      });
+    }
+    return [...series.values()];
+  }
+
   /** The index's rows for one instance (the viewer's tag browser and tests). */
   instance(sopInstanceUid: string): Record<string, unknown> | null {
     return (
@@ -716,6 +801,31 @@ export class ImagingLibrary {
         .get(sopInstanceUid) as Record<string, unknown> | undefined) ?? null
     );
   }
+}
+
+interface IndexedInstanceRow {
+  series_uid: string;
+  modality: string;
+  series_number: number | null;
+  description: string;
+  body_part: string;
+  sop_instance_uid: string;
+  sop_class_uid: string;
+  instance_number: number | null;
+  frames: number;
+  rows: number | null;
+  columns: number | null;
+  transfer_syntax: string;
+  image_position: string | null;
+  image_orientation: string | null;
+  geometry_read: number;
+  cache_file: string;
+}
+
+function parseDecimals(text: string | null, count: number): number[] | null {
+  if (!text) return null;
+  const values = text.split('\\').map(Number);
+  return values.length === count && values.every(Number.isFinite) ? values : null;
 }
 
 /** A failure as a file's outcome: SQLite's full disk (SQLITE_FULL) is DISK_FULL like ENOSPC. */

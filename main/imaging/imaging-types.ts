@@ -81,3 +81,26 @@ export interface CacheUsage {
   studies: number;
   instances: number;
 }
+
+/** An instance as the index holds it, with where it lies in the patient (for stacking). */
+export interface IndexedInstance {
+  sopInstanceUid: string;
+  sopClassUid: string;
+  instanceNumber: number | null;
+  frames: number;
+  rows: number | null;
+  columns: number | null;
+  transferSyntaxUid: string;
+  /** ImagePositionPatient (mm) and ImageOrientationPatient (row, column cosines), when the file has them. */
+  position: [number, number, number] | null;
+  orientation: [number, number, number, number, number, number] | null;
+}
+
+export interface IndexedSeries {
+  seriesInstanceUid: string;
+  seriesNumber: number | null;
+  modality: string;
+  description: string;
+  bodyPart: string;
+  instances: IndexedInstance[];
+}

@@ -15,11 +15,13 @@ import type { Printout } from './printout-document';
 import { prescriptionPrintout } from './prescription-printout';
 import { referralPrintout } from './referral-printout';
 import { visitSummaryPrintout } from './visit-summary-printout';
+import { imagingReportPrintout } from './imaging-report-printout';
 
 const builders: Record<PrintKind, (context: PrintoutContext, resourceId: string) => Promise<Printout>> = {
   prescription: prescriptionPrintout,
   referral: referralPrintout,
   visitSummary: visitSummaryPrintout,
+  imagingReport: imagingReportPrintout,
 };
 
 export type PrintServices = Pick<Services, 'record' | 'config' | 'env' | 'printer'>;

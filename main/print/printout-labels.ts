@@ -56,6 +56,20 @@ export interface PrintoutLabels {
     primary: string;
   };
   vitals: Record<VitalKind, string>;
+  imagingReport: {
+    /** The report's parts, also the headings of its plain-text form in the record. */
+    sections: Record<'indication' | 'technique' | 'findings' | 'conclusion', string>;
+    study: string;
+    studyDate: string;
+    modality: string;
+    status: string;
+    statuses: Record<'preliminary' | 'final' | 'amended', string>;
+    interpreter: string;
+    measurements: string;
+    kinds: Record<'length' | 'angle' | 'ellipse' | 'rectangle' | 'probe' | 'arrow', string>;
+    /** Pixel statistics of a region: {{mean}}, {{sd}}, {{min}}, {{max}} with their unit. */
+    statistics: string;
+  };
 }
 
 export const printoutLabels: Record<Language, PrintoutLabels> = {
@@ -64,8 +78,14 @@ export const printoutLabels: Record<Language, PrintoutLabels> = {
       prescription: 'Ordonnance',
       referral: 'Lettre d’orientation',
       visitSummary: 'Compte rendu de consultation',
+      imagingReport: 'Compte rendu d’imagerie',
     },
-    fileStem: { prescription: 'ordonnance', referral: 'orientation', visitSummary: 'compte-rendu' },
+    fileStem: {
+      prescription: 'ordonnance',
+      referral: 'orientation',
+      visitSummary: 'compte-rendu',
+      imagingReport: 'compte-rendu-imagerie',
+    },
     dated: 'Date : {{date}}',
     practitioner: 'Praticien',
     patient: 'Patient',
@@ -117,14 +137,44 @@ export const printoutLabels: Record<Language, PrintoutLabels> = {
       spo2: 'Saturation en oxygène',
       glucose: 'Glycémie capillaire',
     },
+    imagingReport: {
+      sections: {
+        indication: 'Indication',
+        technique: 'Technique',
+        findings: 'Résultats',
+        conclusion: 'Conclusion',
+      },
+      study: 'Examen',
+      studyDate: 'Date de l’examen',
+      modality: 'Modalité',
+      status: 'Statut',
+      statuses: { preliminary: 'Provisoire', final: 'Définitif', amended: 'Rectifié' },
+      interpreter: 'Radiologue',
+      measurements: 'Mesures',
+      kinds: {
+        length: 'Longueur',
+        angle: 'Angle',
+        ellipse: 'Région elliptique',
+        rectangle: 'Région rectangulaire',
+        probe: 'Valeur ponctuelle',
+        arrow: 'Annotation',
+      },
+      statistics: 'moyenne {{mean}}, écart type {{sd}}, min. {{min}}, max. {{max}}',
+    },
   },
   ar: {
     title: {
       prescription: 'وصفة طبية',
       referral: 'رسالة توجيه',
       visitSummary: 'تقرير الاستشارة الطبية',
+      imagingReport: 'تقرير التصوير الطبي',
     },
-    fileStem: { prescription: 'wasfa', referral: 'tawjih', visitSummary: 'taqrir' },
+    fileStem: {
+      prescription: 'wasfa',
+      referral: 'tawjih',
+      visitSummary: 'taqrir',
+      imagingReport: 'taqrir-ashia',
+    },
     dated: 'التاريخ: {{date}}',
     practitioner: 'الطبيب المعالج',
     patient: 'المريض',
@@ -176,14 +226,44 @@ export const printoutLabels: Record<Language, PrintoutLabels> = {
       spo2: 'تشبع الأكسجين',
       glucose: 'سكر الدم الشعيري',
     },
+    imagingReport: {
+      sections: {
+        indication: 'دواعي الفحص',
+        technique: 'التقنية',
+        findings: 'النتائج',
+        conclusion: 'الخلاصة',
+      },
+      study: 'الفحص',
+      studyDate: 'تاريخ الفحص',
+      modality: 'نوع التصوير',
+      status: 'الحالة',
+      statuses: { preliminary: 'أولي', final: 'نهائي', amended: 'معدل' },
+      interpreter: 'طبيب الأشعة',
+      measurements: 'القياسات',
+      kinds: {
+        length: 'الطول',
+        angle: 'الزاوية',
+        ellipse: 'منطقة بيضوية',
+        rectangle: 'منطقة مستطيلة',
+        probe: 'قيمة نقطية',
+        arrow: 'تعليق',
+      },
+      statistics: 'المتوسط {{mean}}، الانحراف المعياري {{sd}}، الأدنى {{min}}، الأقصى {{max}}',
+    },
   },
   en: {
     title: {
       prescription: 'Prescription',
       referral: 'Referral letter',
       visitSummary: 'Visit summary',
+      imagingReport: 'Imaging report',
     },
-    fileStem: { prescription: 'prescription', referral: 'referral', visitSummary: 'visit-summary' },
+    fileStem: {
+      prescription: 'prescription',
+      referral: 'referral',
+      visitSummary: 'visit-summary',
+      imagingReport: 'imaging-report',
+    },
     dated: 'Date: {{date}}',
     practitioner: 'Practitioner',
     patient: 'Patient',
@@ -234,6 +314,30 @@ export const printoutLabels: Record<Language, PrintoutLabels> = {
       bmi: 'Body mass index',
       spo2: 'Oxygen saturation',
       glucose: 'Capillary glucose',
+    },
+    imagingReport: {
+      sections: {
+        indication: 'Indication',
+        technique: 'Technique',
+        findings: 'Findings',
+        conclusion: 'Conclusion',
+      },
+      study: 'Study',
+      studyDate: 'Study date',
+      modality: 'Modality',
+      status: 'Status',
+      statuses: { preliminary: 'Preliminary', final: 'Final', amended: 'Amended' },
+      interpreter: 'Radiologist',
+      measurements: 'Measurements',
+      kinds: {
+        length: 'Length',
+        angle: 'Angle',
+        ellipse: 'Elliptical region',
+        rectangle: 'Rectangular region',
+        probe: 'Point value',
+        arrow: 'Annotation',
+      },
+      statistics: 'mean {{mean}}, SD {{sd}}, min {{min}}, max {{max}}',
     },
   },
 };

@@ -41,6 +41,9 @@ import { chartHandlers } from './handlers/chart-handlers';
 import { medicationHandlers } from './handlers/medication-handlers';
 import { careHandlers } from './handlers/care-handlers';
 import { printHandlers } from './handlers/print-handlers';
+import { imagingHandlers } from './handlers/imaging-handlers';
+import { ImagingService } from '../imaging/imaging-service';
+import { seedDemoImaging } from '../imaging/demo/demo-imaging';
 import type { PdfRenderer } from '../print/pdf-renderer';
 
 export interface ServiceEnvironment {
@@ -88,6 +91,8 @@ export interface Services {
   care: CareService;
   /** Medicines and prescriptions, lab results, immunizations (main/medication/). */
   medication: MedicationService;
+  /** The imaging library, the PACS, measurements and reports (main/imaging/). */
+  imaging: ImagingService;
   /** Renders printouts to PDF: the host's (Electron main, the harness), null where there is none (the CLI). */
   printer: PdfRenderer | null;
 }
@@ -292,6 +297,14 @@ export function createServices(
     }),
     care: new CareService({ record, config, resourcesDir: env.resourcesDir }),
     medication: new MedicationService({ record, config, resourcesDir: env.resourcesDir }),
+    imaging: new ImagingService({
+      record,
+      config,
+      keychain,
+      layout,
+      resourcesDir: env.resourcesDir,
+      clock,
+    }),
     printer: devices.pdfRenderer ?? null,
     sync: new SyncService({
       config,
@@ -384,7 +397,13 @@ export function createHandlers(services: Services, emit: EventSink): Handlers {
       await seedDemoRecord(services, { patients: DEMO_PATIENTS, seed: 1 }, seedProgress);
       // Its doctor, nurse, radiologist and administrator, the first two from the seeded staff.
       await services.auth.ensureDemoAccounts();
-      emit('config.changed', { reason: 'demo' });
+      try {
+        // Synthetic studies of some of its patients in the image cache (head CT, chest films, ultrasound):
+        // last, so that a failure there leaves a demonstration whose record and accounts are whole.
+        await seedDemoImaging(services, { seed: 1 });
+      } finally {
+        emit('config.changed', { reason: 'demo' });
+      }
       return view;
     },
     'record.status': () => services.record.status(),
@@ -448,5 +467,6 @@ export function createHandlers(services: Services, emit: EventSink): Handlers {
     ...medicationHandlers(services, emit),
     ...careHandlers(services, emit),
     ...printHandlers(services, emit),
+    ...imagingHandlers(services, emit),
   };
 }

@@ -6,9 +6,9 @@ import type { PrintCallName } from '../names';
 /**
  * What can be printed, and the resource each is printed from: a signed MedicationRequest (the
  * whole prescription it was signed with), a ServiceRequest (the referral letter), an Encounter
- * (the visit summary).
+ * (the visit summary), a DiagnosticReport (the imaging report, issue 7).
  */
-export const printKinds = ['prescription', 'referral', 'visitSummary'] as const;
+export const printKinds = ['prescription', 'referral', 'visitSummary', 'imagingReport'] as const;
 export type PrintKind = (typeof printKinds)[number];
 
 export interface PrintedDocument {

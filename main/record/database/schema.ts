@@ -169,6 +169,8 @@ export interface ImagingSeriesTable {
   modality: string;
   series_number: number | null;
   description: string;
+  /** (0018,0015) BodyPartExamined, migration 0011. */
+  body_part: Generated<string>;
 }
 
 export interface ImagingInstanceTable {
@@ -187,6 +189,11 @@ export interface ImagingInstanceTable {
   cache_file: string;
   cached_size: number;
   imported: string;
+  /** ImagePositionPatient, ImageOrientationPatient as written ("x\\y\\z"), migration 0011. */
+  image_position: string | null;
+  image_orientation: string | null;
+  /** 1 once the geometry was read (at import; older rows when their study is first opened). */
+  geometry_read: Generated<number>;
 }
 
 /** A local practitioner account (migration 0006, main/auth/account-store.ts). */

@@ -192,7 +192,10 @@ export async function startOrthancPeer(options: OrthancPeerOptions = {}): Promis
     fetch(`${origin}${path}`, {
       method: init.method ?? 'GET',
       headers: { authorization, ...init.headers },
-      ...(init.body === undefined ? {} : { body: init.body }),
+      // A copy on its own ArrayBuffer: what the DOM's BodyInit accepts, under the e2e's types too.
+      ...(init.body === undefined
+        ? {}
+        : { body: typeof init.body === 'string' ? init.body : new Uint8Array(init.body) }),
     });
 
   let stopped = false;

@@ -11,6 +11,7 @@ import * as m0004 from './0004-imaging';
 import * as m0005 from './0005-remote-updated';
 import * as m0006 from './0006-practitioner-accounts';
 import * as m0010 from './0010-appointment-calendar';
+import * as m0011 from './0011-imaging-geometry';
 
 const migrations: Record<string, Migration> = {
   '0001-record': m0001,
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0005-remote-updated': m0005,
   '0006-practitioner-accounts': m0006,
   '0010-appointment-calendar': m0010,
+  '0011-imaging-geometry': m0011,
 };
 
 export const recordMigrations: MigrationProvider = {
