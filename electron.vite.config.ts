@@ -31,6 +31,27 @@ export default defineConfig({
     root: resolve(root, 'renderer'),
     base: './',
     plugins: [react()],
+    // Cornerstone3D's recipe for Vite (cornerstonejs.org, "Vite"): the image loader is left out of
+    // dependency pre-bundling, so its decoding worker (new Worker(new URL(…, import.meta.url))) and
+    // the codecs' WASM files stay assets Vite emits beside the bundle; dicom-parser (CommonJS) is
+    // pre-bundled. Workers are ES modules. Everything is emitted under out/renderer and loaded by
+    // relative URL (base './'), so it works offline under app:// and from the harness's server.
+    optimizeDeps: {
+      exclude: ['@cornerstonejs/dicom-image-loader'],
+      include: ['dicom-parser'],
+    },
+    worker: { format: 'es' },
+    resolve: {
+      alias: [
+        // vtk.js's XML readers import xmlbuilder2, whose Node build needs Node's `events` (left
+        // out of browser builds: "Class extends value undefined" when the viewer's chunk loads);
+        // xmlbuilder2 ships its own browser build.
+        {
+          find: /^xmlbuilder2$/,
+          replacement: resolve(root, 'node_modules/xmlbuilder2/lib/xmlbuilder2.min.js'),
+        },
+      ],
+    },
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,

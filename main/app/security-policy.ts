@@ -24,7 +24,9 @@ export const appSchemePrivileges = {
 /** Checklist 7: one strict CSP, sent as a header with every response of the app:// protocol. */
 export const contentSecurityPolicy = [
   "default-src 'none'",
-  "script-src 'self'",
+  // 'wasm-unsafe-eval' lets WebAssembly compile (the viewer's DICOM codecs, in their workers) and
+  // nothing else: no eval, no inline script (CSP Level 3).
+  "script-src 'self' 'wasm-unsafe-eval'",
   // Mantine writes style attributes and a <style> element at run time.
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",

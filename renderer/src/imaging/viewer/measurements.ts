@@ -1,0 +1,168 @@
+/**
+ * Measurements between Cornerstone's annotations (handles in world coordinates, patient LPS mm)
+ * and the contract's MeasurementView (handles in image pixel coordinates: column, row, the centre
+ * of the first pixel at 0,0 as Cornerstone's imageToWorldCoords has it). The conversion itself is
+ * given (CoordinateSpace), so this stays plain data in, data out.
+ */
+import type { MeasurementKind, MeasurementView } from '../../../../main/contract/imaging-types';
+import type { FrameRef } from './image-ids';
+
+export type Point3 = [number, number, number];
+export type Point2 = [number, number];
+
+export interface CoordinateSpace {
+  toWorld(point: Point2): Point3;
+  toImage(point: Point3): Point2;
+}
+
+/** Cornerstone's tool names for the contract's kinds. */
+export const toolNameOfKind: Record<MeasurementKind, string> = {
+  length: 'Length',
+  angle: 'Angle',
+  ellipse: 'EllipticalROI',
+  rectangle: 'RectangleROI',
+  probe: 'Probe',
+  arrow: 'ArrowAnnotate',
+};
+
+export const kindOfToolName: Record<string, MeasurementKind> = Object.fromEntries(
+  Object.entries(toolNameOfKind).map(([kind, toolName]) => [toolName, kind as MeasurementKind]),
+);
+
+/** The part of a Cornerstone annotation this module reads and writes. */
+export interface AnnotationLike {
+  annotationUID?: string;
+  metadata: {
+    toolName: string;
+    referencedImageId?: string;
+    FrameOfReferenceUID?: string;
+    viewPlaneNormal?: Point3;
+    viewUp?: Point3;
+  };
+  data: {
+    handles: { points: Point3[]; activeHandleIndex?: number | null; textBox?: unknown };
+    label?: string;
+    cachedStats?: Record<string, Record<string, unknown>>;
+  };
+  highlighted?: boolean;
+  isLocked?: boolean;
+  isVisible?: boolean;
+  invalidated?: boolean;
+}
+
+const round = (value: number, digits: number) => {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+};
+
+type ValueName = keyof MeasurementView['values'];
+const statNames: Record<MeasurementKind, [ValueName, string][]> = {
+  length: [['length', 'length']],
+  angle: [['angle', 'angle']],
+  ellipse: [
+    ['area', 'area'],
+    ['mean', 'mean'],
+    ['stdDev', 'stdDev'],
+    ['min', 'min'],
+    ['max', 'max'],
+  ],
+  rectangle: [
+    ['area', 'area'],
+    ['mean', 'mean'],
+    ['stdDev', 'stdDev'],
+    ['min', 'min'],
+    ['max', 'max'],
+  ],
+  probe: [['value', 'value']],
+  arrow: [],
+};
+
+/** The annotation's computed values (Cornerstone's cachedStats, for its image), finite ones only. */
+export function measurementValues(
+  annotation: AnnotationLike,
+  kind: MeasurementKind,
+): MeasurementView['values'] {
+  const stats = annotation.data.cachedStats ?? {};
+  const target =
+    (annotation.metadata.referencedImageId && stats[`imageId:${annotation.metadata.referencedImageId}`]) ||
+    Object.values(stats)[0] ||
+    {};
+  const values: MeasurementView['values'] = {};
+  for (const [name, stat] of statNames[kind]) {
+    const value = target[stat];
+    if (typeof value === 'number' && Number.isFinite(value)) values[name] = round(value, 4);
+  }
+  return values;
+}
+
+/** The contract's view of an annotation drawn on `ref`; null for a tool the contract does not keep. */
+export function annotationToMeasurement(
+  annotation: AnnotationLike,
+  ref: FrameRef & { seriesInstanceUid: string },
+  space: CoordinateSpace,
+  modality: string,
+): MeasurementView | null {
+  const kind = kindOfToolName[annotation.metadata.toolName];
+  if (!kind || !annotation.annotationUID) return null;
+  const points = annotation.data.handles.points.map((point) => {
+    const [column, row] = space.toImage(point);
+    return [round(column, 3), round(row, 3)] as Point2;
+  });
+  if (points.length === 0) return null;
+  return {
+    id: annotation.annotationUID,
+    kind,
+    seriesInstanceUid: ref.seriesInstanceUid,
+    sopInstanceUid: ref.sopInstanceUid,
+    frame: ref.frame,
+    points,
+    label: annotation.data.label ?? '',
+    values: measurementValues(annotation, kind),
+    unit: modality === 'CT' && kind !== 'length' && kind !== 'angle' && kind !== 'arrow' ? 'HU' : '',
+  };
+}
+
+/** An annotation to add to Cornerstone's state for a saved measurement, on the image `imageId`. */
+export function measurementToAnnotation(
+  measurement: MeasurementView,
+  imageId: string,
+  space: CoordinateSpace,
+  view: { viewPlaneNormal: Point3; viewUp: Point3; frameOfReferenceUid: string },
+): AnnotationLike {
+  const points = measurement.points.map((point) => space.toWorld(point));
+  return {
+    annotationUID: measurement.id,
+    highlighted: false,
+    isLocked: false,
+    isVisible: true,
+    invalidated: true,
+    metadata: {
+      toolName: toolNameOfKind[measurement.kind],
+      referencedImageId: imageId,
+      FrameOfReferenceUID: view.frameOfReferenceUid,
+      viewPlaneNormal: view.viewPlaneNormal,
+      viewUp: view.viewUp,
+    },
+    data: {
+      handles: { points, activeHandleIndex: null, textBox: { hasMoved: false } },
+      label: measurement.label,
+      cachedStats: {},
+    },
+  };
+}
+
+/** Whether two measurements say the same thing (what decides "unsaved"). */
+export function sameMeasurement(a: MeasurementView, b: MeasurementView): boolean {
+  return (
+    a.kind === b.kind &&
+    a.sopInstanceUid === b.sopInstanceUid &&
+    a.frame === b.frame &&
+    a.label === b.label &&
+    a.points.length === b.points.length &&
+    a.points.every(
+      (point, index) =>
+        Math.abs(point[0] - (b.points[index]?.[0] ?? NaN)) < 0.01 &&
+        Math.abs(point[1] - (b.points[index]?.[1] ?? NaN)) < 0.01,
+    )
+  );
+}
