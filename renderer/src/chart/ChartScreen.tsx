@@ -11,6 +11,7 @@ import { DocumentsTab } from '../care/DocumentsTab';
 import { PatientAppointmentsTab } from '../care/PatientAppointmentsTab';
 import { ReferralsTab } from '../care/ReferralsTab';
 import { useLoaded, type Loaded } from '../care/use-loaded';
+import { PatientImagingTab } from '../imaging/PatientImagingTab';
 import { ImmunizationsTab } from '../medications/ImmunizationsTab';
 import { LabsTab } from '../medications/LabsTab';
 import { MedicationsTab } from '../medications/MedicationsTab';
@@ -35,6 +36,7 @@ const featureTabs: Partial<Record<ChartTabId, ComponentType<ChartTabProps>>> = {
   referrals: ReferralsTab,
   appointments: PatientAppointmentsTab,
   documents: DocumentsTab,
+  imaging: PatientImagingTab,
   problems: ProblemsTab,
   allergies: AllergiesTab,
 };

@@ -16,6 +16,7 @@ export const chartTabIds = [
   'referrals',
   'appointments',
   'documents',
+  'imaging',
 ] as const;
 export type ChartTabId = (typeof chartTabIds)[number];
 
@@ -32,6 +33,8 @@ const keys: [key: string, code: string][] = [
   ['0', 'digit0'],
   ['-', 'minus'],
   ['=', 'equal'],
+  // Past the digit row: I for Imaging (the physical key, whatever the layout prints on it).
+  ['I', 'i'],
 ];
 
 export interface ChartTabEntry {

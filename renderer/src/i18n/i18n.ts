@@ -26,6 +26,12 @@ import printEn from './locales/features/print/en.json';
 import imagingFr from './locales/features/imaging/fr.json';
 import imagingAr from './locales/features/imaging/ar.json';
 import imagingEn from './locales/features/imaging/en.json';
+import viewerFr from './locales/features/viewer/fr.json';
+import viewerAr from './locales/features/viewer/ar.json';
+import viewerEn from './locales/features/viewer/en.json';
+import imagingScreensFr from './locales/features/imagingScreens/fr.json';
+import imagingScreensAr from './locales/features/imagingScreens/ar.json';
+import imagingScreensEn from './locales/features/imagingScreens/en.json';
 import { mergeLocaleTrees, type LocaleTree } from './locale-tree';
 
 /** Each language: its base file and the features' files (locale-tree.ts). */
@@ -40,6 +46,8 @@ export const resources = {
       careFr as LocaleTree,
       printFr as LocaleTree,
       imagingFr as LocaleTree,
+      viewerFr as LocaleTree,
+      imagingScreensFr as LocaleTree,
     ),
   },
   ar: {
@@ -52,6 +60,8 @@ export const resources = {
       careAr as LocaleTree,
       printAr as LocaleTree,
       imagingAr as LocaleTree,
+      viewerAr as LocaleTree,
+      imagingScreensAr as LocaleTree,
     ),
   },
   en: {
@@ -64,6 +74,8 @@ export const resources = {
       careEn as LocaleTree,
       printEn as LocaleTree,
       imagingEn as LocaleTree,
+      viewerEn as LocaleTree,
+      imagingScreensEn as LocaleTree,
     ),
   },
 } as const;
