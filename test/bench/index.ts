@@ -8,6 +8,7 @@ const benchmarks: Record<string, string> = {
   card: './card.bench.ts',
   sync: './sync.bench.ts',
   ui: '../e2e/bench/ui-renderer.ts',
+  imaging: '../e2e/bench/imaging-renderer.ts',
 };
 
 const [name, ...rest] = process.argv.slice(2);
