@@ -61,6 +61,7 @@ export function ChartScreen({ patient, active, onBack }: ChartScreenProps) {
   const [revision, setRevision] = useState(0);
   const [requestedVisit, setRequestedVisit] = useState<string | null>(null);
 
+  const tabButtons = useRef(new Map<ChartTabId, HTMLButtonElement>());
   const show = useCallback((id: ChartTabId) => {
     setTab(id);
     setVisited((current) => (current.has(id) ? current : new Set([...current, id])));
@@ -122,7 +123,12 @@ export function ChartScreen({ patient, active, onBack }: ChartScreenProps) {
       ? [
           ...chartTabs.map(({ id, code }): [string, () => void, { usePhysicalKeys: boolean }] => [
             `alt+shift+${code}`,
-            () => show(id),
+            () => {
+              // The tab takes the focus (ARIA tabs): a field of the panel left behind keeps none, so
+              // the new panel's keys (N, …) reach it at once.
+              tabButtons.current.get(id)?.focus({ preventScroll: true });
+              show(id);
+            },
             { usePhysicalKeys: true },
           ]),
           ['Escape', (event) => onEscape(event)],
@@ -169,6 +175,10 @@ export function ChartScreen({ patient, active, onBack }: ChartScreenProps) {
                   rightSection={<Kbd size="xs">{entry.key}</Kbd>}
                   aria-keyshortcuts={`Alt+Shift+${entry.key}`}
                   data-testid={`chart-tab-${entry.id}`}
+                  ref={(button: HTMLButtonElement | null) => {
+                    if (button) tabButtons.current.set(entry.id, button);
+                    else tabButtons.current.delete(entry.id);
+                  }}
                   className={entry.first ? 'tabib-chart-tab-group' : undefined}
                 >
                   {t(`chart.tabs.${entry.id}`)}

@@ -12,10 +12,11 @@ import { middleImageId, seriesImageIds } from './image-ids';
 
 const THUMBNAIL = 96;
 
-function Thumbnail({ series }: { series: SeriesView }) {
+function Thumbnail({ series, load }: { series: SeriesView; load: boolean }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
   useEffect(() => {
+    if (!load) return;
     const canvas = canvasRef.current;
     const imageId = middleImageId(series);
     if (!canvas || !imageId) {
@@ -30,7 +31,7 @@ function Thumbnail({ series }: { series: SeriesView }) {
     return () => {
       cancelled = true;
     };
-  }, [series]);
+  }, [series, load]);
   return (
     <div className="tabib-thumbnail" data-state={state}>
       <canvas ref={canvasRef} width={THUMBNAIL} height={THUMBNAIL} aria-hidden />
@@ -39,13 +40,15 @@ function Thumbnail({ series }: { series: SeriesView }) {
 }
 
 export interface SeriesBrowserProps {
+  /** Draw the thumbnails now (after the first image, so as not to delay it). */
+  thumbnails: boolean;
   series: SeriesView[];
   activeSeries: string | null;
   onLoad(seriesInstanceUid: string): void;
   renderingEngineId: string;
 }
 
-export function SeriesBrowser({ series, activeSeries, onLoad }: SeriesBrowserProps) {
+export function SeriesBrowser({ thumbnails, series, activeSeries, onLoad }: SeriesBrowserProps) {
   const { t } = useTranslation();
   const listRef = useRef<HTMLUListElement>(null);
   const onKeyDown = (event: KeyboardEvent<HTMLUListElement>) => {
@@ -74,7 +77,7 @@ export function SeriesBrowser({ series, activeSeries, onLoad }: SeriesBrowserPro
                 onClick={() => onLoad(each.seriesInstanceUid)}
                 data-testid={`viewer-series-${each.seriesInstanceUid}`}
               >
-                <Thumbnail series={each} />
+                <Thumbnail series={each} load={thumbnails} />
                 <div className="tabib-series-text">
                   <Text size="xs" fw={600}>
                     {t('viewer.series.label', { number: each.seriesNumber ?? '—', modality: each.modality })}

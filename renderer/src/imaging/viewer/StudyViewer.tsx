@@ -3,9 +3,11 @@
  * codecs load with it, in their own chunk, the first time a study is opened.
  */
 import { Center, Loader } from '@mantine/core';
-import { lazy, Suspense, type JSX } from 'react';
+import { lazy, Suspense, useMemo, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StudyView } from '../../../../main/contract/imaging-types';
+import { prefetchInstance } from './instance-prefetch';
+import type ViewerCoreDefault from './ViewerCore';
 
 export interface StudyViewerProps {
   study: StudyView;
@@ -13,8 +15,16 @@ export interface StudyViewerProps {
   canMeasure: boolean;
 }
 
-const loadViewerCore = () => import('./ViewerCore');
-const ViewerCore = lazy(loadViewerCore);
+type ViewerCoreComponent = typeof ViewerCoreDefault;
+
+/** The viewer's module once loaded: rendered directly, never through Suspense again. */
+let loadedViewerCore: ViewerCoreComponent | null = null;
+const loadViewerCore = () =>
+  import('./ViewerCore').then((module) => {
+    loadedViewerCore = module.default;
+    return module;
+  });
+const LazyViewerCore = lazy(loadViewerCore);
 
 /**
  * Loads the viewer's code and starts Cornerstone (its workers and codecs) ahead of the first
@@ -33,6 +43,12 @@ export function preloadStudyViewer(): void {
 
 export function StudyViewer(props: StudyViewerProps): JSX.Element {
   const { t } = useTranslation();
+  // Loaded already (preloadStudyViewer, or an earlier study): no suspension, for React holds a
+  // revealed fallback about 300 ms before showing what replaces it.
+  const ViewerCore = loadedViewerCore ?? LazyViewerCore;
+  // The first image's bytes start now, while the viewer mounts (the viewports show index 0).
+  const first = props.study.series.find((series) => series.instances.length > 0)?.instances[0];
+  useMemo(() => first && prefetchInstance(first.sopInstanceUid), [first]);
   return (
     <Suspense
       fallback={

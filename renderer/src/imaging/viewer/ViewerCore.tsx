@@ -4,13 +4,18 @@
  * measurements (loaded with the study, saved with imaging.saveMeasurements), the tag browser.
  */
 import { Alert, Box, Center, Loader } from '@mantine/core';
-import { getRenderingEngine, RenderingEngine, type Types } from '@cornerstonejs/core';
+import { getRenderingEngine, type RenderingEngine, type Types } from '@cornerstonejs/core';
 import * as cst from '@cornerstonejs/tools';
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MeasurementView } from '../../../../main/contract/imaging-types';
 import { ContractError } from '../../tabib-client';
-import { startCornerstone, toolClasses } from './cornerstone-setup';
+import {
+  RENDERING_ENGINE_ID,
+  sharedRenderingEngine,
+  startCornerstone,
+  toolClasses,
+} from './cornerstone-setup';
 import { ArrowTextDialog, type ArrowTextRequest } from './ArrowTextDialog';
 import { MeasurementPanel } from './MeasurementPanel';
 import { SeriesBrowser } from './SeriesBrowser';
@@ -25,7 +30,11 @@ import './viewer.css';
 const { MouseBindings } = cst.Enums;
 
 /** StudyViewer's preload: Cornerstone started before a study is opened. */
-export const startViewer = startCornerstone;
+/** Cornerstone started and the rendering engine made, ahead of a study (StudyViewer's preload). */
+export async function startViewer(): Promise<void> {
+  await startCornerstone();
+  sharedRenderingEngine();
+}
 export const navigationTools = {
   windowLevel: cst.WindowLevelTool.toolName,
   pan: cst.PanTool.toolName,
@@ -73,7 +82,6 @@ export default function ViewerCore({ study, canMeasure }: StudyViewerProps) {
   const reactId = useId().replace(/[^a-zA-Z0-9]/g, '');
   const ids = useMemo(
     () => ({
-      engine: `tabib-viewer-${reactId}`,
       toolGroup: `tabib-viewer-${reactId}-tools`,
       synchronizer: `tabib-viewer-${reactId}-scroll`,
       viewport: (slot: number) => `tabib-viewer-${reactId}-viewport-${slot}`,
@@ -92,6 +100,15 @@ export default function ViewerCore({ study, canMeasure }: StudyViewerProps) {
   /** The tag browser, open on this image. */
   const [tagsImage, setTagsImage] = useState<string | null | false>(false);
   const [arrowRequest, setArrowRequest] = useState<ArrowTextRequest | null>(null);
+  /**
+   * The first image is on screen: the series' thumbnails load only then, not competing with it
+   * for the decoders; or after a while, if it failed.
+   */
+  const [imageShown, setImageShown] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setImageShown(true), 2000);
+    return () => clearTimeout(timer);
+  }, []);
   const handles = useRef<(ViewportHandle | null)[]>([null, null, null, null]);
   const rootRef = useRef<HTMLDivElement>(null);
   /** A measurement asked for whose series was not shown: its image once the series is. */
@@ -104,7 +121,7 @@ export default function ViewerCore({ study, canMeasure }: StudyViewerProps) {
     startCornerstone().then(
       () => {
         if (cancelled) return;
-        const engine = new RenderingEngine(ids.engine);
+        const engine = sharedRenderingEngine();
         const toolGroup = cst.ToolGroupManager.createToolGroup(ids.toolGroup);
         if (!toolGroup) throw new Error(`Tool group ${ids.toolGroup} exists already`);
         const askText = (initial: string, done: (text: string | undefined) => void) =>
@@ -154,7 +171,6 @@ export default function ViewerCore({ study, canMeasure }: StudyViewerProps) {
       if (made) {
         cst.SynchronizerManager.destroySynchronizer(ids.synchronizer);
         cst.ToolGroupManager.destroyToolGroup(ids.toolGroup);
-        made.engine.destroy();
       }
       setObjects(null);
     };
@@ -176,7 +192,7 @@ export default function ViewerCore({ study, canMeasure }: StudyViewerProps) {
     objects?.synchronizer.setEnabled(scrollLinked);
   }, [objects, scrollLinked]);
 
-  const measurements = useMeasurements(study, objects ? ids.engine : null);
+  const measurements = useMeasurements(study, objects ? RENDERING_ENGINE_ID : null);
 
   // A viewport's size changed: every viewport is fitted to its new size, then given back what the
   // radiologist made of it (zoom and pan relative to the fit, rotation, flips): one pass per frame.
@@ -365,10 +381,11 @@ export default function ViewerCore({ study, canMeasure }: StudyViewerProps) {
       />
       <div className="tabib-viewer-side">
         <SeriesBrowser
+          thumbnails={imageShown}
           series={study.series}
           activeSeries={activeSeries}
           onLoad={loadSeries}
-          renderingEngineId={ids.engine}
+          renderingEngineId={RENDERING_ENGINE_ID}
         />
         <MeasurementPanel
           study={study}
@@ -400,6 +417,7 @@ export default function ViewerCore({ study, canMeasure }: StudyViewerProps) {
               cine={slot === Math.min(activeSlot, slots - 1) ? cine : { playing: false, fps: cine.fps }}
               onResize={resizeAll}
               onSeriesShown={(seriesInstanceUid, viewportId) => {
+                setImageShown(true);
                 measurements.drawSeries(seriesInstanceUid, viewportId);
                 const wanted = pendingShow.current;
                 if (wanted && wanted.seriesInstanceUid === seriesInstanceUid) {

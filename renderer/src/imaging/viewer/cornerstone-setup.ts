@@ -26,6 +26,20 @@ export const toolClasses = [
   tools.ArrowAnnotateTool,
 ] as const;
 
+/** The id of the page's one rendering engine. */
+export const RENDERING_ENGINE_ID = 'tabib-viewer';
+let engine: core.RenderingEngine | null = null;
+
+/**
+ * The page's one rendering engine: its WebGL context is made once (about 100 ms on SwiftShader),
+ * when the viewer starts, not at each study opened. Each viewer enables its own viewports in it
+ * and disables them when it closes.
+ */
+export function sharedRenderingEngine(): core.RenderingEngine {
+  if (!engine || engine.hasBeenDestroyed) engine = new core.RenderingEngine(RENDERING_ENGINE_ID);
+  return engine;
+}
+
 export function startCornerstone(): Promise<void> {
   started ??= (async () => {
     core.init();

@@ -6,16 +6,10 @@
  */
 import { imageLoader, type Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
-import { invoke } from '../../tabib-client';
-import { base64ToBytes } from './base64';
 import { TABIB_SCHEME } from './image-ids';
+import { fetchInstanceFromMain } from './instance-prefetch';
 
 export type InstanceFetcher = (sopInstanceUid: string) => Promise<ArrayBuffer>;
-
-export const fetchInstanceFromMain: InstanceFetcher = async (sopInstanceUid) => {
-  const { data } = await invoke('imaging.instance', { sopInstanceUid });
-  return base64ToBytes(data).buffer;
-};
 
 /** The loader for one fetcher (main's by default; a test may give its own). */
 export function tabibImageLoader(fetchInstance: InstanceFetcher = fetchInstanceFromMain) {
