@@ -1,6 +1,5 @@
 import {
   Alert,
-  Badge,
   Button,
   Code,
   Group,
@@ -15,7 +14,6 @@ import {
   TextInput,
   VisuallyHidden,
 } from '@mantine/core';
-import { DatePickerInput } from '@mantine/dates';
 import { IconCloudDownload, IconEye, IconSearch, IconServerOff } from '@tabler/icons-react';
 import { useCallback, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -26,6 +24,8 @@ import { CareDates } from '../care/CareDates';
 import { useLoaded } from '../care/use-loaded';
 import { ErrorAlert } from '../errors/ErrorAlert';
 import { invoke, subscribe } from '../tabib-client';
+import { ModalityBadges } from './ModalityBadges';
+import { DateRangeInputs } from './DateRangeInputs';
 import { DicomPatientName } from './DicomPatientName';
 import { searchModalities, studyDay } from './imaging-format';
 import { PatientLinkPanel } from './PatientLinkPanel';
@@ -189,23 +189,16 @@ export function PacsPanel({ active, cached, onRetrieved, onOpen }: PacsPanelProp
                 maxLength={16}
                 data-testid="pacs-accession"
               />
-              <DatePickerInput
-                label={t('imagingScreens.pacs.dateFrom')}
-                value={query.dateFrom}
-                onChange={(value) => change({ dateFrom: value })}
-                maxDate={query.dateTo ?? undefined}
-                clearable
-                valueFormat="D MMM YYYY"
-                data-testid="pacs-date-from"
-              />
-              <DatePickerInput
-                label={t('imagingScreens.pacs.dateTo')}
-                value={query.dateTo}
-                onChange={(value) => change({ dateTo: value })}
-                minDate={query.dateFrom ?? undefined}
-                clearable
-                valueFormat="D MMM YYYY"
-                data-testid="pacs-date-to"
+              <DateRangeInputs
+                labels={{ from: t('imagingScreens.pacs.dateFrom'), to: t('imagingScreens.pacs.dateTo') }}
+                value={{ from: query.dateFrom, to: query.dateTo }}
+                onChange={(range) =>
+                  change({
+                    ...('from' in range ? { dateFrom: range.from } : {}),
+                    ...('to' in range ? { dateTo: range.to } : {}),
+                  })
+                }
+                testId="pacs-date"
               />
               <Select
                 label={t('imagingScreens.pacs.modality')}
@@ -290,13 +283,7 @@ export function PacsPanel({ active, cached, onRetrieved, onOpen }: PacsPanelProp
                       </Table.Td>
                       <Table.Td>{studyDay(study.studyDate, config.language, config.country)}</Table.Td>
                       <Table.Td>
-                        <Group gap={4}>
-                          {study.modalities.map((modality) => (
-                            <Badge key={modality} variant="outline" color="indigo.9" size="sm" radius="sm">
-                              {modality}
-                            </Badge>
-                          ))}
-                        </Group>
+                        <ModalityBadges modalities={study.modalities} />
                       </Table.Td>
                       <Table.Td>
                         <Text size="sm" dir="auto">

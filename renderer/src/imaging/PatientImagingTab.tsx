@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Loader, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Button, Loader, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { IconEye } from '@tabler/icons-react';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import type { ChartTabProps } from '../chart/chart-tab';
 import { useLoaded } from '../care/use-loaded';
 import { ErrorAlert } from '../errors/ErrorAlert';
 import { invoke } from '../tabib-client';
+import { ModalityBadges } from './ModalityBadges';
 import { studyDay } from './imaging-format';
 import { useOpenStudy } from './imaging-navigation';
 import { ReportStatusBadge } from './ReportStatusBadge';
@@ -50,13 +51,7 @@ export function PatientImagingTab({ patientId, active }: ChartTabProps) {
               <Table.Tr key={study.studyInstanceUid} data-study-uid={study.studyInstanceUid}>
                 <Table.Td>{studyDay(study.studyDate, config.language, config.country)}</Table.Td>
                 <Table.Td>
-                  <Group gap={4}>
-                    {study.modalities.map((modality) => (
-                      <Badge key={modality} variant="outline" color="indigo.9" size="sm" radius="sm">
-                        {modality}
-                      </Badge>
-                    ))}
-                  </Group>
+                  <ModalityBadges modalities={study.modalities} />
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm" dir="auto">

@@ -1,7 +1,5 @@
 import {
-  Badge,
   Button,
-  Group,
   Kbd,
   Select,
   SimpleGrid,
@@ -11,13 +9,14 @@ import {
   TextInput,
   VisuallyHidden,
 } from '@mantine/core';
-import { DatePickerInput } from '@mantine/dates';
 import { IconEye, IconSearch } from '@tabler/icons-react';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { WorklistStudy } from '../../../main/contract/imaging-types';
 import { useConfig } from '../app/config-context';
 import { CareDates } from '../care/CareDates';
+import { ModalityBadges } from './ModalityBadges';
+import { DateRangeInputs } from './DateRangeInputs';
 import { DicomPatientName } from './DicomPatientName';
 import { fold, studyDay, studySearchText, studySize } from './imaging-format';
 import { LinkBadge } from './LinkBadge';
@@ -113,23 +112,11 @@ export function Worklist({ studies, active, onOpen }: WorklistProps) {
             aria-controls="worklist-table"
             data-testid="worklist-filter"
           />
-          <DatePickerInput
-            label={t('imagingScreens.worklist.from')}
-            value={filters.from}
-            onChange={(value) => change({ from: value })}
-            maxDate={filters.to ?? undefined}
-            clearable
-            valueFormat="D MMM YYYY"
-            data-testid="worklist-from"
-          />
-          <DatePickerInput
-            label={t('imagingScreens.worklist.to')}
-            value={filters.to}
-            onChange={(value) => change({ to: value })}
-            minDate={filters.from ?? undefined}
-            clearable
-            valueFormat="D MMM YYYY"
-            data-testid="worklist-to"
+          <DateRangeInputs
+            labels={{ from: t('imagingScreens.worklist.from'), to: t('imagingScreens.worklist.to') }}
+            value={filters}
+            onChange={change}
+            testId="worklist"
           />
           <Select
             label={t('imagingScreens.worklist.modality')}
@@ -203,13 +190,7 @@ export function Worklist({ studies, active, onOpen }: WorklistProps) {
                     <Text size="sm">{studyDay(study.studyDate, config.language, config.country)}</Text>
                   </Table.Td>
                   <Table.Td>
-                    <Group gap={4}>
-                      {study.modalities.map((modality) => (
-                        <Badge key={modality} variant="outline" color="indigo.9" size="sm" radius="sm">
-                          {modality}
-                        </Badge>
-                      ))}
-                    </Group>
+                    <ModalityBadges modalities={study.modalities} />
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm" dir="auto">
