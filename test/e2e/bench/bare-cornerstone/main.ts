@@ -15,16 +15,12 @@ interface BareWindow {
 }
 
 const bare = window as unknown as BareWindow;
-let engine: core.RenderingEngine | null = null;
-
-/** Started as Tabib's viewer is before a study is opened: Cornerstone and the loader, the rendering engine. */
 bare.__ready = (async () => {
   core.init();
   dicomImageLoader.init({ maxWebWorkers: 1 });
-  engine = new core.RenderingEngine('bare');
 })();
 
-/** Timed as Tabib's viewer is: the viewport enabled, the image fetched, decoded, drawn. */
+/** Timed as Tabib's viewer is: the rendering engine and its viewport made, the image loaded, drawn. */
 bare.__show = async (url: string) => {
   await bare.__ready;
   const element = document.getElementById('viewport') as HTMLDivElement;
@@ -34,8 +30,9 @@ bare.__show = async (url: string) => {
       once: true,
     }),
   );
-  engine?.enableElement({ viewportId: 'stack', type: core.Enums.ViewportType.STACK, element });
-  const viewport = engine?.getViewport('stack') as core.Types.IStackViewport;
+  const engine = new core.RenderingEngine('bare');
+  engine.enableElement({ viewportId: 'stack', type: core.Enums.ViewportType.STACK, element });
+  const viewport = engine.getViewport('stack') as core.Types.IStackViewport;
   await viewport.setStack([`wadouri:${url}`]);
   viewport.render();
   return rendered;
