@@ -18,7 +18,7 @@ import {
   IconLink,
   IconUserQuestion,
 } from '@tabler/icons-react';
-import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { useEffect, useRef, useState, type ChangeEvent, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ImportReport } from '../../../main/contract/imaging-types';
 import { errorCodeOf } from '../errors/ErrorAlert';
@@ -146,6 +146,13 @@ export function ImportPanel({ onImported, onOpen }: ImportPanelProps) {
 
   const percent = running && running.total > 0 ? Math.round((running.done / running.total) * 100) : 0;
 
+  /** Files chosen (one by one or a folder's): imported; the input emptied, to choose the same again. */
+  const picked = (event: ChangeEvent<HTMLInputElement>) => {
+    const files = pickedFromList(event.currentTarget.files);
+    event.currentTarget.value = '';
+    void run(files);
+  };
+
   return (
     <Stack gap="md" data-testid="import-panel">
       <div
@@ -195,11 +202,7 @@ export function ImportPanel({ onImported, onOpen }: ImportPanelProps) {
           hidden
           aria-hidden
           tabIndex={-1}
-          onChange={(event) => {
-            const files = pickedFromList(event.currentTarget.files);
-            event.currentTarget.value = '';
-            void run(files);
-          }}
+          onChange={picked}
           data-testid="import-files-input"
         />
         <input
@@ -209,11 +212,7 @@ export function ImportPanel({ onImported, onOpen }: ImportPanelProps) {
           hidden
           aria-hidden
           tabIndex={-1}
-          onChange={(event) => {
-            const files = pickedFromList(event.currentTarget.files);
-            event.currentTarget.value = '';
-            void run(files);
-          }}
+          onChange={picked}
           data-testid="import-folder-input"
         />
       </div>

@@ -12,7 +12,6 @@ import {
   Table,
   Text,
   TextInput,
-  VisuallyHidden,
 } from '@mantine/core';
 import { IconCloudDownload, IconEye, IconSearch, IconServerOff } from '@tabler/icons-react';
 import { useCallback, useState, type FormEvent } from 'react';
@@ -24,6 +23,7 @@ import { CareDates } from '../care/CareDates';
 import { useLoaded } from '../care/use-loaded';
 import { ErrorAlert } from '../errors/ErrorAlert';
 import { invoke, subscribe } from '../tabib-client';
+import { StudyTableHead } from './StudyTableHead';
 import { ModalityBadges } from './ModalityBadges';
 import { DateRangeInputs } from './DateRangeInputs';
 import { DicomPatientName } from './DicomPatientName';
@@ -258,18 +258,7 @@ export function PacsPanel({ active, cached, onRetrieved, onOpen }: PacsPanelProp
               aria-label={t('imagingScreens.pacs.results')}
               data-testid="pacs-results"
             >
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('imagingScreens.column.patient')}</Table.Th>
-                  <Table.Th>{t('imagingScreens.column.date')}</Table.Th>
-                  <Table.Th>{t('imagingScreens.column.modality')}</Table.Th>
-                  <Table.Th>{t('imagingScreens.column.description')}</Table.Th>
-                  <Table.Th>{t('imagingScreens.column.instances')}</Table.Th>
-                  <Table.Th>
-                    <VisuallyHidden>{t('imagingScreens.column.actions')}</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
+              <StudyTableHead columns={['patient', 'date', 'modality', 'description', 'instances']} />
               <Table.Tbody>
                 {search.studies.map((study) => {
                   const inCache = cached.has(study.studyInstanceUid);

@@ -1,4 +1,4 @@
-import { Button, Loader, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Button, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { IconEye } from '@tabler/icons-react';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import type { ChartTabProps } from '../chart/chart-tab';
 import { useLoaded } from '../care/use-loaded';
 import { ErrorAlert } from '../errors/ErrorAlert';
 import { invoke } from '../tabib-client';
+import { StudyTableHead } from './StudyTableHead';
 import { ModalityBadges } from './ModalityBadges';
 import { studyDay } from './imaging-format';
 import { useOpenStudy } from './imaging-navigation';
@@ -34,18 +35,7 @@ export function PatientImagingTab({ patientId, active }: ChartTabProps) {
         </Text>
       ) : (
         <Table verticalSpacing="sm" data-testid="patient-imaging-list">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('imagingScreens.column.date')}</Table.Th>
-              <Table.Th>{t('imagingScreens.column.modality')}</Table.Th>
-              <Table.Th>{t('imagingScreens.column.description')}</Table.Th>
-              <Table.Th>{t('imagingScreens.column.instances')}</Table.Th>
-              <Table.Th>{t('imagingScreens.column.report')}</Table.Th>
-              <Table.Th>
-                <VisuallyHidden>{t('imagingScreens.column.actions')}</VisuallyHidden>
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <StudyTableHead columns={['date', 'modality', 'description', 'instances', 'report']} />
           <Table.Tbody>
             {studies.map((study) => (
               <Table.Tr key={study.studyInstanceUid} data-study-uid={study.studyInstanceUid}>

@@ -1,20 +1,11 @@
-import {
-  Button,
-  Kbd,
-  Select,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Button, Kbd, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { IconEye, IconSearch } from '@tabler/icons-react';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { WorklistStudy } from '../../../main/contract/imaging-types';
 import { useConfig } from '../app/config-context';
 import { CareDates } from '../care/CareDates';
+import { StudyTableHead } from './StudyTableHead';
 import { ModalityBadges } from './ModalityBadges';
 import { DateRangeInputs } from './DateRangeInputs';
 import { DicomPatientName } from './DicomPatientName';
@@ -150,21 +141,18 @@ export function Worklist({ studies, active, onOpen }: WorklistProps) {
             aria-label={t('imagingScreens.worklist.label')}
             data-testid="worklist"
           >
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('imagingScreens.column.patient')}</Table.Th>
-                <Table.Th>{t('imagingScreens.column.record')}</Table.Th>
-                <Table.Th>{t('imagingScreens.column.date')}</Table.Th>
-                <Table.Th>{t('imagingScreens.column.modality')}</Table.Th>
-                <Table.Th>{t('imagingScreens.column.description')}</Table.Th>
-                <Table.Th>{t('imagingScreens.column.instances')}</Table.Th>
-                <Table.Th>{t('imagingScreens.column.size')}</Table.Th>
-                <Table.Th>{t('imagingScreens.column.report')}</Table.Th>
-                <Table.Th>
-                  <VisuallyHidden>{t('imagingScreens.column.actions')}</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <StudyTableHead
+              columns={[
+                'patient',
+                'record',
+                'date',
+                'modality',
+                'description',
+                'instances',
+                'size',
+                'report',
+              ]}
+            />
             <Table.Tbody>
               {shown.map((study, index) => (
                 <Table.Tr
