@@ -172,6 +172,12 @@ export interface WorkstationOptions {
    * the first-run, sign-in and create-administrator screens.
    */
   signIn?: HarnessRole | null;
+  /**
+   * The page's clock: fixed at FIXED_NOW (the default), so screenshots do not change with the day;
+   * or the real one, for benchmarks: Playwright's fixed clock replaces `performance` (its marks
+   * are dropped) and drives requestAnimationFrame from its own timers.
+   */
+  clock?: 'fixed' | 'real';
 }
 
 /** Waits for the simulated reader to describe the card in it (test/card/harness-card.ts). */
@@ -248,7 +254,7 @@ export async function openWorkstation(
     reducedMotion: 'reduce',
   });
   const page = await context.newPage();
-  await page.clock.setFixedTime(FIXED_NOW);
+  if (options.clock !== 'real') await page.clock.setFixedTime(FIXED_NOW);
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message: ConsoleMessage) => {

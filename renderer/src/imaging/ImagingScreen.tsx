@@ -12,6 +12,7 @@ import { useStudyRequest } from './imaging-navigation';
 import { ImportPanel } from './ImportPanel';
 import { PacsPanel } from './PacsPanel';
 import { ReadingView } from './ReadingView';
+import { startOpeningStudy } from './study-opening';
 import { Worklist } from './Worklist';
 import { preloadStudyViewer } from './viewer/StudyViewer';
 
@@ -54,7 +55,10 @@ export function ImagingScreen({ active }: { active: boolean }) {
 
   const studies: WorklistStudy[] = useMemo(() => (state.status === 'ready' ? state.value : []), [state]);
   const cached = useMemo(() => new Set(studies.map((study) => study.studyInstanceUid)), [studies]);
-  const openStudy = useCallback((uid: string) => setOpen(uid), []);
+  const openStudy = useCallback((uid: string) => {
+    startOpeningStudy(uid);
+    setOpen(uid);
+  }, []);
   const close = useCallback(() => {
     setOpen(null);
     refresh();

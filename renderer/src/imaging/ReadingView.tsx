@@ -6,7 +6,7 @@ import {
   IconLayoutSidebarLeftCollapse,
   IconLayoutSidebarRightCollapse,
 } from '@tabler/icons-react';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CachedStudy } from '../../../main/contract/imaging-types';
 import { useConfig } from '../app/config-context';
@@ -47,6 +47,15 @@ export function ReadingView({ studyInstanceUid, active, onBack, onStudyChanged }
     [studyInstanceUid, revision],
   );
   const { state, reload } = useLoaded(load, true);
+  // The image first: the report's form is rendered once the viewer has drawn its first image, or
+  // after 2 s if it draws none (a study without images, a failure), so that the two do not share
+  // the main thread while the radiologist waits for the image. Without the viewer, at once.
+  const [reportReady, setReportReady] = useState(!active);
+  useEffect(() => {
+    const timer = setTimeout(() => setReportReady(true), 2000);
+    return () => clearTimeout(timer);
+  }, []);
+  const imageShown = useCallback(() => setReportReady(true), []);
   const [reportOpen, setReportOpen] = useState(true);
   const [dirty, setDirty] = useState(false);
   const [leaving, setLeaving] = useState(false);
@@ -155,7 +164,7 @@ export function ReadingView({ studyInstanceUid, active, onBack, onStudyChanged }
         <div className="tabib-reading-viewer">
           {active && (
             <ViewerBoundary>
-              <StudyViewer study={view} canMeasure={can('imaging.report')} />
+              <StudyViewer study={view} canMeasure={can('imaging.report')} onImageShown={imageShown} />
             </ViewerBoundary>
           )}
         </div>
@@ -166,12 +175,16 @@ export function ReadingView({ studyInstanceUid, active, onBack, onStudyChanged }
           hidden={!reportOpen}
           aria-label={t('imagingScreens.report.title')}
         >
-          <ReportEditor
-            key={`${study.studyInstanceUid}-${study.patientId ?? ''}`}
-            view={view}
-            onStudyChanged={studyChanged}
-            onDirtyChange={setDirty}
-          />
+          {reportReady || !active ? (
+            <ReportEditor
+              key={`${study.studyInstanceUid}-${study.patientId ?? ''}`}
+              view={view}
+              onStudyChanged={studyChanged}
+              onDirtyChange={setDirty}
+            />
+          ) : (
+            <Loader size="sm" m="md" aria-label={t('imagingScreens.loading')} data-testid="report-waiting" />
+          )}
         </Box>
       </div>
       <Modal

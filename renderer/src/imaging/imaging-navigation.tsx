@@ -4,6 +4,7 @@
  * so asking twice for the same study opens it twice.
  */
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { startOpeningStudy } from './study-opening';
 
 export interface StudyRequest {
   studyInstanceUid: string;
@@ -28,6 +29,7 @@ export function ImagingNavigationProvider({
   const [request, setRequest] = useState<StudyRequest | null>(null);
   const openStudy = useCallback(
     (studyInstanceUid: string) => {
+      startOpeningStudy(studyInstanceUid);
       setRequest((previous) => ({ studyInstanceUid, sequence: (previous?.sequence ?? 0) + 1 }));
       onShowImaging();
     },

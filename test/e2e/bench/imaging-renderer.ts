@@ -33,6 +33,7 @@ import { build, type UserConfig } from 'vite';
 import appConfig from '../../../electron.vite.config';
 import type { ImportReport, InstanceBytes, StudyView } from '../../../main/contract/imaging-types';
 import { headCt } from '../../../main/imaging/demo/demo-studies';
+import { OPENING_MARK_PREFIX } from '../../../renderer/src/imaging/viewer/opening-marks';
 import { DEMO_FACILITY } from '../../../main/setup/workstation-setup';
 import { describeMachine, machineLoad, percentile } from '../../bench/machine';
 import buildHarness from '../global-setup';
@@ -43,6 +44,8 @@ const { values } = parseArgs({
   options: {
     slices: { type: 'string', default: '300' },
     opens: { type: 'string', default: '10' },
+    // Writes a CPU profile of the page during the last opening (open it in DevTools' Performance panel).
+    profile: { type: 'string' },
   },
 });
 const SLICES = Number(values.slices);
@@ -159,7 +162,12 @@ async function armFirstImage(page: Page): Promise<void> {
  * the click comes once the viewer has started (it starts while the worklist is shown, as it has
  * when a radiologist picks a study); otherwise as soon as the study's row is there.
  */
-async function openStudy(station: Workstation, studyUid: string, settled: boolean): Promise<number> {
+async function openStudy(
+  station: Workstation,
+  studyUid: string,
+  settled: boolean,
+  profileTo?: string,
+): Promise<Opening> {
   await station.open();
   const page = station.page;
   await page.getByTestId('nav-imaging').click();
@@ -167,8 +175,35 @@ async function openStudy(station: Workstation, studyUid: string, settled: boolea
   await row.waitFor({ timeout: 30_000 });
   if (settled) await page.locator('html[data-viewer-ready="true"]').waitFor({ timeout: 30_000 });
   await armFirstImage(page);
+  const cdp = profileTo ? await page.context().newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+  }
   await row.getByTestId('worklist-open').click();
-  return page.evaluate(() => (window as unknown as { __firstImage: Promise<number> }).__firstImage);
+  const opening = await page.evaluate(async (prefix) => {
+    const state = window as unknown as { __firstImage: Promise<number>; __clickAt: number };
+    const ms = await state.__firstImage;
+    const steps: Record<string, number> = {};
+    for (const mark of performance.getEntriesByType('mark'))
+      if (mark.name.startsWith(prefix) && mark.startTime >= state.__clickAt)
+        steps[mark.name.slice(prefix.length)] ??= mark.startTime - state.__clickAt;
+    return { ms, steps };
+  }, OPENING_MARK_PREFIX);
+  if (cdp && profileTo) {
+    const { profile } = await cdp.send('Profiler.stop');
+    writeFileSync(profileTo, JSON.stringify(profile));
+    await cdp.detach();
+    console.log(`CPU profile of the last opening: ${profileTo}`);
+  }
+  return opening;
+}
+
+/** One opening: the ms to its first image, and to each step on the way (renderer/src/imaging/viewer/opening-marks.ts). */
+interface Opening {
+  ms: number;
+  steps: Record<string, number>;
 }
 
 /**
@@ -242,6 +277,8 @@ async function benchImaging(): Promise<void> {
   const station = await openWorkstation(harness, {
     userConfig: { mode: 'demo', country: 'MA', language: 'fr', facility: DEMO_FACILITY },
     signIn: 'radiologist',
+    // The page's real clock, as in the app: the bare page has it too, and the marks need it.
+    clock: 'real',
   });
   try {
     await station.page.addInitScript({ content: 'window.__name = (fn) => fn;' });
@@ -255,10 +292,12 @@ async function benchImaging(): Promise<void> {
     if (!studyUid || report.imported !== SLICES)
       throw new Error(`import: ${JSON.stringify(report.stoppedBy)}`);
 
-    const opens: number[] = [];
-    for (let index = 0; index <= OPENS; index++) opens.push(await openStudy(station, studyUid, index > 0));
-    const [cold, ...warm] = opens as [number, ...number[]];
-    warm.sort((a, b) => a - b);
+    const opens: Opening[] = [];
+    for (let index = 0; index <= OPENS; index++)
+      opens.push(await openStudy(station, studyUid, index > 0, index === OPENS ? values.profile : undefined));
+    const [coldOpening, ...warmOpenings] = opens as [Opening, ...Opening[]];
+    const cold = coldOpening.ms;
+    const warm = warmOpenings.map((opening) => opening.ms).sort((a, b) => a - b);
 
     // The slice Tabib showed first, as a file for the bare page.
     const shown = await station.page.getByTestId('viewer-viewport-0').getAttribute('data-rendered-image');
@@ -312,6 +351,19 @@ async function benchImaging(): Promise<void> {
     console.log(
       `| memory with the series loaded: renderer processes RSS / GPU process RSS / page JS heap | ${(memory.renderers / 1024).toFixed(0)} / ${(memory.gpu / 1024).toFixed(0)} / ${(heap / 2 ** 20).toFixed(0)} MiB | |`,
     );
+    console.log(
+      `\nwhere a warm opening's wait goes: p50 of each step's ms after the click (${warmOpenings.length} openings)`,
+    );
+    console.log('| step | p50 ms after the click |');
+    console.log('|---|---|');
+    const stepNames = [...new Set(warmOpenings.flatMap((opening) => Object.keys(opening.steps)))];
+    const stepP50 = (name: string) =>
+      percentile(
+        warmOpenings.map((opening) => opening.steps[name] ?? Number.NaN).sort((a, b) => a - b),
+        50,
+      );
+    for (const name of stepNames.sort((a, b) => stepP50(a) - stepP50(b)))
+      console.log(`| ${name} | ${stepP50(name).toFixed(0)} |`);
     console.log(`\nat the end, ${machineLoad()}`);
   } finally {
     await station.close();

@@ -6,13 +6,15 @@ import { Center, Loader } from '@mantine/core';
 import { lazy, Suspense, useMemo, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StudyView } from '../../../../main/contract/imaging-types';
-import { prefetchInstance } from './instance-prefetch';
+import { prefetchFirstImage } from './instance-prefetch';
 import type ViewerCoreDefault from './ViewerCore';
 
 export interface StudyViewerProps {
   study: StudyView;
   /** The radiologist may measure and save measurements (imaging.report permission); others only read. */
   canMeasure: boolean;
+  /** A first image is drawn (each time a viewport draws its series' first image). */
+  onImageShown?(): void;
 }
 
 type ViewerCoreComponent = typeof ViewerCoreDefault;
@@ -46,9 +48,9 @@ export function StudyViewer(props: StudyViewerProps): JSX.Element {
   // Loaded already (preloadStudyViewer, or an earlier study): no suspension, for React holds a
   // revealed fallback about 300 ms before showing what replaces it.
   const ViewerCore = loadedViewerCore ?? LazyViewerCore;
-  // The first image's bytes start now, while the viewer mounts (the viewports show index 0).
-  const first = props.study.series.find((series) => series.instances.length > 0)?.instances[0];
-  useMemo(() => first && prefetchInstance(first.sopInstanceUid), [first]);
+  // The first image's bytes start now if the study's opening has not started them: they travel
+  // while the viewer mounts (the viewports show index 0).
+  useMemo(() => prefetchFirstImage(props.study), [props.study]);
   return (
     <Suspense
       fallback={

@@ -15,6 +15,7 @@ import {
   sharedRenderingEngine,
   startCornerstone,
   toolClasses,
+  warmUpRendering,
 } from './cornerstone-setup';
 import { ArrowTextDialog, type ArrowTextRequest } from './ArrowTextDialog';
 import { MeasurementPanel } from './MeasurementPanel';
@@ -29,11 +30,13 @@ import './viewer.css';
 
 const { MouseBindings } = cst.Enums;
 
-/** StudyViewer's preload: Cornerstone started before a study is opened. */
-/** Cornerstone started and the rendering engine made, ahead of a study (StudyViewer's preload). */
+/**
+ * Cornerstone started, the rendering engine made and its image shaders compiled, ahead of a study
+ * (StudyViewer's preload).
+ */
 export async function startViewer(): Promise<void> {
   await startCornerstone();
-  sharedRenderingEngine();
+  await warmUpRendering(sharedRenderingEngine());
 }
 export const navigationTools = {
   windowLevel: cst.WindowLevelTool.toolName,
@@ -77,7 +80,7 @@ function followScroll(
   if (index !== to.getCurrentImageIdIndex()) to.setImageIdIndex(index).catch(() => undefined);
 }
 
-export default function ViewerCore({ study, canMeasure }: StudyViewerProps) {
+export default function ViewerCore({ study, canMeasure, onImageShown }: StudyViewerProps) {
   const { t } = useTranslation();
   const reactId = useId().replace(/[^a-zA-Z0-9]/g, '');
   const ids = useMemo(
@@ -101,8 +104,8 @@ export default function ViewerCore({ study, canMeasure }: StudyViewerProps) {
   const [tagsImage, setTagsImage] = useState<string | null | false>(false);
   const [arrowRequest, setArrowRequest] = useState<ArrowTextRequest | null>(null);
   /**
-   * The first image is on screen: the series' thumbnails load only then, not competing with it
-   * for the decoders; or after a while, if it failed.
+   * The first image is drawn: the series' thumbnails load only then, not competing with it for
+   * the decoders and the main thread; or after a while, if it failed.
    */
   const [imageShown, setImageShown] = useState(false);
   useEffect(() => {
@@ -416,8 +419,11 @@ export default function ViewerCore({ study, canMeasure }: StudyViewerProps) {
               onActivate={() => setActiveSlot(slot)}
               cine={slot === Math.min(activeSlot, slots - 1) ? cine : { playing: false, fps: cine.fps }}
               onResize={resizeAll}
-              onSeriesShown={(seriesInstanceUid, viewportId) => {
+              onImageDrawn={() => {
                 setImageShown(true);
+                onImageShown?.();
+              }}
+              onSeriesShown={(seriesInstanceUid, viewportId) => {
                 measurements.drawSeries(seriesInstanceUid, viewportId);
                 const wanted = pendingShow.current;
                 if (wanted && wanted.seriesInstanceUid === seriesInstanceUid) {

@@ -22,6 +22,7 @@ import { localeTag } from '../../i18n/format';
 import { ContractError } from '../../tabib-client';
 import { frameImageId, parseTabibImageId, seriesImageIds } from './image-ids';
 import { orientationMarkers, type OrientationMarkers, type Vector3 } from './orientation';
+import { markOpening } from './opening-marks';
 import { loadFailureCause } from './tabib-image-loader';
 
 export interface ViewportHandle {
@@ -53,6 +54,8 @@ export interface ViewportPaneProps {
   cine: { playing: boolean; fps: number };
   /** A series' first image is shown in this viewport: its saved measurements can be drawn. */
   onSeriesShown(seriesInstanceUid: string, viewportId: string): void;
+  /** A series' first image is drawn (on screen, not only set): what waited for it may start. */
+  onImageDrawn(): void;
   /** The element's size changed (the window, the layout, a panel beside the viewer). */
   onResize(): void;
 }
@@ -125,6 +128,7 @@ export function ViewportPane({
   onActivate,
   cine,
   onSeriesShown,
+  onImageDrawn,
   onResize,
 }: ViewportPaneProps) {
   const { t } = useTranslation();
@@ -136,9 +140,11 @@ export function ViewportPane({
   const [error, setError] = useState<PaneError>(null);
   const [loading, setLoading] = useState(false);
   const seriesShown = useRef(onSeriesShown);
+  const imageDrawn = useRef(onImageDrawn);
   const resized = useRef(onResize);
   useEffect(() => {
     seriesShown.current = onSeriesShown;
+    imageDrawn.current = onImageDrawn;
     resized.current = onResize;
   });
 
@@ -159,6 +165,7 @@ export function ViewportPane({
     synchronizer.add({ renderingEngineId: engine.id, viewportId });
     const resize = new ResizeObserver(() => resized.current());
     resize.observe(element);
+    markOpening('viewport-enabled');
     setEnabled(true);
     return () => {
       resize.disconnect();
@@ -180,6 +187,10 @@ export function ViewportPane({
     };
     const rendered = () => {
       const imageId = stack.getCurrentImageId();
+      if (imageId && !element.dataset.renderedImage) {
+        markOpening('image-rendered');
+        imageDrawn.current();
+      }
       if (imageId) element.dataset.renderedImage = imageId;
       update();
     };
@@ -218,9 +229,11 @@ export function ViewportPane({
     setError(null);
     setLoading(true);
     delete element.dataset.renderedImage;
+    markOpening('stack-requested');
     stack.setStack(imageIds, 0).then(
       () => {
         if (cancelled) return;
+        markOpening('stack-set');
         setLoading(false);
         stack.render();
         seriesShown.current(series.seriesInstanceUid, viewportId);

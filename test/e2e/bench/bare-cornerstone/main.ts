@@ -2,7 +2,7 @@
  * The baseline of `npm run bench:imaging`: Cornerstone3D as its own examples use it, with nothing
  * of Tabib — core, the DICOM image loader with its workers, one stack viewport — showing a file
  * fetched over HTTP by the loader's wadouri scheme. The bench compares Tabib's first image with
- * this page's on the same file (test/bench/imaging.bench.ts).
+ * this page's on the same file (test/e2e/bench/imaging-renderer.ts).
  */
 import * as core from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
