@@ -120,6 +120,7 @@ export const imagingCallNames = [
   'imaging.studies',
   'imaging.study',
   'imaging.instance',
+  'imaging.firstImage',
   'imaging.import',
   'imaging.importFiles',
   'imaging.matchPatient',

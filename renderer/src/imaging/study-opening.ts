@@ -1,13 +1,13 @@
 /**
  * A study's opening, started by the click that asks for it rather than by the reading screen's
- * first render: the study's view (imaging.study) is asked for at once, and its first image's bytes
- * as soon as the view arrives (instance-prefetch.ts), so both travel while React mounts the reading
- * screen and the viewer. The reading screen takes the request it finds (once); a reload, or a
+ * first render: the study's view (imaging.study) and the image it opens on (imaging.firstImage,
+ * instance-prefetch.ts) are asked for at once, side by side, so both travel while React mounts the
+ * reading screen and the viewer. The reading screen takes the request it finds (once); a reload, or a
  * study opened another way, asks again. Free of Cornerstone, like instance-prefetch.ts.
  */
 import type { StudyView } from '../../../main/contract/imaging-types';
 import { invoke } from '../tabib-client';
-import { prefetchFirstImage } from './viewer/instance-prefetch';
+import { prefetchFirstImage, prefetchStudyFirstImage } from './viewer/instance-prefetch';
 import { markOpening } from './viewer/opening-marks';
 
 const started = new Map<string, Promise<StudyView>>();
@@ -29,6 +29,7 @@ export function startOpeningStudy(studyInstanceUid: string): void {
   if (started.has(studyInstanceUid)) return;
   started.clear();
   const request = requestStudy(studyInstanceUid);
+  prefetchStudyFirstImage(studyInstanceUid);
   // A failure is the reading screen's to show when it takes the request; none is left unhandled.
   request.catch(() => undefined);
   started.set(studyInstanceUid, request);

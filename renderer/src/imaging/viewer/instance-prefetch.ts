@@ -1,38 +1,69 @@
 /**
- * An instance's bytes from main (imaging.instance, base64), and the fetch of a study's first image
- * started as soon as the study is known, so the bytes travel while the viewer mounts and
- * Cornerstone makes its viewport. Kept free of Cornerstone: the screen that opens a study calls it
- * before the viewer's chunk is rendered.
+ * An instance's bytes from main (imaging.instance, base64), and a study's first image fetched
+ * ahead of the image loader, so that its bytes travel while the reading screen and the viewer
+ * mount:
+ * - from the click that opens the study, by the study (imaging.firstImage), alongside its view;
+ * - else as soon as the study's view is known, by the instance.
+ * The loader takes a prefetched answer once. Kept free of Cornerstone: the screens that open a
+ * study call it before the viewer's chunk is rendered.
  */
 import type { StudyView } from '../../../../main/contract/imaging-types';
 import { invoke } from '../../tabib-client';
 import { base64ToBytes } from './base64';
 import { markOpening } from './opening-marks';
 
+interface FirstImage {
+  sopInstanceUid: string;
+  bytes: ArrayBuffer;
+}
+
 const early = new Map<string, Promise<ArrayBuffer>>();
+/** The first image of the study being opened, asked for by the study, its instance not yet known. */
+let opening: { studyInstanceUid: string; answer: Promise<FirstImage> } | null = null;
 
 async function fetchBytes(sopInstanceUid: string): Promise<ArrayBuffer> {
   const { data } = await invoke('imaging.instance', { sopInstanceUid });
   return base64ToBytes(data).buffer;
 }
 
-/** Starts fetching an instance; the image loader takes the answer (once) when it asks for it. */
-export function prefetchInstance(sopInstanceUid: string): void {
-  if (early.has(sopInstanceUid)) return;
+function received<T>(value: T): T {
+  markOpening('first-bytes-received');
+  return value;
+}
+
+/** Starts fetching the image a study opens on, before its view (and so the image's instance) is known. */
+export function prefetchStudyFirstImage(studyInstanceUid: string): void {
   markOpening('first-bytes-requested');
-  const fetching = fetchBytes(sopInstanceUid).then((bytes) => {
-    markOpening('first-bytes-received');
-    return bytes;
-  });
+  const answer = invoke('imaging.firstImage', { studyInstanceUid }).then(({ sopInstanceUid, data }) =>
+    received({ sopInstanceUid, bytes: base64ToBytes(data).buffer }),
+  );
+  // A failure only means the instance is fetched by itself (prefetchFirstImage); none is left unhandled.
+  answer.catch(() => undefined);
+  opening = { studyInstanceUid, answer };
+}
+
+/**
+ * The image a study's viewer shows first (its first series with images, from its first instance):
+ * the answer to the study's own request if one was made, else its bytes fetched now.
+ */
+export function prefetchFirstImage(view: StudyView): void {
+  const first = view.series.find((series) => series.instances.length > 0)?.instances[0];
+  if (!first || early.has(first.sopInstanceUid)) return;
+  const sopInstanceUid = first.sopInstanceUid;
+  let fetching: Promise<ArrayBuffer>;
+  if (opening?.studyInstanceUid === view.study.studyInstanceUid) {
+    fetching = opening.answer.then(
+      (image) => (image.sopInstanceUid === sopInstanceUid ? image.bytes : fetchBytes(sopInstanceUid)),
+      () => fetchBytes(sopInstanceUid),
+    );
+    opening = null;
+  } else {
+    markOpening('first-bytes-requested');
+    fetching = fetchBytes(sopInstanceUid).then(received);
+  }
   // A failure is the loader's to report when it takes the answer; none is left unhandled here.
   fetching.catch(() => undefined);
   early.set(sopInstanceUid, fetching);
-}
-
-/** The image a study's viewer shows first (its first series with images, from its first instance): its bytes start now. */
-export function prefetchFirstImage(view: StudyView): void {
-  const first = view.series.find((series) => series.instances.length > 0)?.instances[0];
-  if (first) prefetchInstance(first.sopInstanceUid);
 }
 
 /** The instance's bytes: the prefetched answer if there is one, else fetched now. */

@@ -10,8 +10,11 @@ import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
 interface BareWindow {
   /** Resolves once Cornerstone is started and the viewport exists. */
   __ready: Promise<void>;
-  /** Shows the file at `url`; resolves with the milliseconds from the call to the image rendered. */
-  __show(url: string): Promise<number>;
+  /**
+   * Shows the file at `url` on a viewport of `width`×`height` CSS pixels (Tabib's, so that both
+   * draw as many pixels); resolves with the milliseconds from the call to the image rendered.
+   */
+  __show(url: string, width: number, height: number): Promise<number>;
 }
 
 const bare = window as unknown as BareWindow;
@@ -21,9 +24,11 @@ bare.__ready = (async () => {
 })();
 
 /** Timed as Tabib's viewer is: the rendering engine and its viewport made, the image loaded, drawn. */
-bare.__show = async (url: string) => {
+bare.__show = async (url: string, width: number, height: number) => {
   await bare.__ready;
   const element = document.getElementById('viewport') as HTMLDivElement;
+  element.style.width = `${width}px`;
+  element.style.height = `${height}px`;
   const start = performance.now();
   const rendered = new Promise<number>((resolve) =>
     element.addEventListener(core.Enums.Events.IMAGE_RENDERED, () => resolve(performance.now() - start), {
