@@ -2,43 +2,37 @@
  * A study's opening, started by the click that asks for it rather than by the reading screen's
  * first render: the study's view (imaging.study) and the image it opens on (imaging.firstImage,
  * instance-prefetch.ts) are asked for at once, side by side, so both travel while React mounts the
- * reading screen and the viewer. The reading screen takes the request it finds (once); a reload, or a
- * study opened another way, asks again. Free of Cornerstone, like instance-prefetch.ts.
+ * reading screen and the viewer. The reading screen takes the request it finds (once); a reload, or
+ * a study opened another way, asks again. Free of Cornerstone, like instance-prefetch.ts.
  */
 import type { StudyView } from '../../../main/contract/imaging-types';
 import { invoke } from '../tabib-client';
-import { prefetchFirstImage, prefetchStudyFirstImage } from './viewer/instance-prefetch';
+import { AskedAhead } from './asked-ahead';
+import { prefetchStudyFirstImage } from './viewer/instance-prefetch';
 import { markOpening } from './viewer/opening-marks';
 
-const started = new Map<string, Promise<StudyView>>();
+const started = new AskedAhead<StudyView>();
 
 function requestStudy(studyInstanceUid: string): Promise<StudyView> {
   markOpening('study-requested');
   return invoke('imaging.study', { studyInstanceUid }).then((view) => {
     markOpening('study-received');
-    prefetchFirstImage(view);
     return view;
   });
 }
 
 /**
- * Starts opening a study: its view asked for now, its first image's bytes once the view is known.
- * One opening at a time: one started before and never taken is dropped.
+ * Starts opening a study: its view and its first image asked for now. One opening at a time: one
+ * started before and never taken is dropped.
  */
 export function startOpeningStudy(studyInstanceUid: string): void {
   if (started.has(studyInstanceUid)) return;
   started.clear();
-  const request = requestStudy(studyInstanceUid);
+  started.keep(studyInstanceUid, requestStudy(studyInstanceUid));
   prefetchStudyFirstImage(studyInstanceUid);
-  // A failure is the reading screen's to show when it takes the request; none is left unhandled.
-  request.catch(() => undefined);
-  started.set(studyInstanceUid, request);
 }
 
 /** The study's view: the opening's request if one was started, else asked for now. */
 export function loadStudyView(studyInstanceUid: string): Promise<StudyView> {
-  const request = started.get(studyInstanceUid);
-  if (!request) return requestStudy(studyInstanceUid);
-  started.delete(studyInstanceUid);
-  return request;
+  return started.take(studyInstanceUid, () => requestStudy(studyInstanceUid));
 }

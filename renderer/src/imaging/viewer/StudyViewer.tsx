@@ -6,6 +6,7 @@ import { Center, Loader } from '@mantine/core';
 import { lazy, Suspense, useMemo, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StudyView } from '../../../../main/contract/imaging-types';
+import { openingSeries } from './image-ids';
 import { prefetchFirstImage } from './instance-prefetch';
 import type ViewerCoreDefault from './ViewerCore';
 
@@ -48,9 +49,12 @@ export function StudyViewer(props: StudyViewerProps): JSX.Element {
   // Loaded already (preloadStudyViewer, or an earlier study): no suspension, for React holds a
   // revealed fallback about 300 ms before showing what replaces it.
   const ViewerCore = loadedViewerCore ?? LazyViewerCore;
-  // The first image's bytes start now if the study's opening has not started them: they travel
-  // while the viewer mounts (the viewports show index 0).
-  useMemo(() => prefetchFirstImage(props.study), [props.study]);
+  // The first image's bytes, once per study (not again when its view is reloaded: the image is in
+  // Cornerstone's cache then): taken from the study's opening, else fetched now, while the viewer
+  // mounts (the viewports show index 0).
+  const studyUid = props.study.study.studyInstanceUid;
+  const firstSop = openingSeries(props.study)?.instances[0]?.sopInstanceUid;
+  useMemo(() => firstSop && prefetchFirstImage(studyUid, firstSop), [studyUid, firstSop]);
   return (
     <Suspense
       fallback={

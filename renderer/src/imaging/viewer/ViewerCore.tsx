@@ -18,6 +18,7 @@ import {
   warmUpRendering,
 } from './cornerstone-setup';
 import { ArrowTextDialog, type ArrowTextRequest } from './ArrowTextDialog';
+import { openingSeries } from './image-ids';
 import { MeasurementPanel } from './MeasurementPanel';
 import { SeriesBrowser } from './SeriesBrowser';
 import { TagBrowser } from './TagBrowser';
@@ -95,7 +96,7 @@ export default function ViewerCore({ study, canMeasure, onImageShown }: StudyVie
   const [startError, setStartError] = useState<unknown>(null);
   const [layout, setLayout] = useState<Layout>('1x1');
   const [activeSlot, setActiveSlot] = useState(0);
-  const firstSeries = study.series.find((series) => series.instances.length > 0)?.seriesInstanceUid ?? null;
+  const firstSeries = openingSeries(study)?.seriesInstanceUid ?? null;
   const [slotSeries, setSlotSeries] = useState<(string | null)[]>([firstSeries, null, null, null]);
   const [primaryTool, setPrimaryTool] = useState<PrimaryTool>('windowLevel');
   const [scrollLinked, setScrollLinked] = useState(true);

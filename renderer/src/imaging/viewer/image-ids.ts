@@ -4,9 +4,17 @@
  * after the scheme is what dicom-image-loader's wadouri code calls the url: its data-set cache and
  * metadata provider key on it, so one instance's bytes are fetched and parsed once for all frames.
  */
-import type { InstanceView, SeriesView } from '../../../../main/contract/imaging-types';
+import type { InstanceView, SeriesView, StudyView } from '../../../../main/contract/imaging-types';
 
 export const TABIB_SCHEME = 'tabib';
+
+/**
+ * The series a study opens on, from its first instance: its first series with images (the
+ * services' imaging.firstImage gives that instance by the same rule).
+ */
+export function openingSeries(view: StudyView): SeriesView | null {
+  return view.series.find((series) => series.instances.length > 0) ?? null;
+}
 
 export interface FrameRef {
   sopInstanceUid: string;

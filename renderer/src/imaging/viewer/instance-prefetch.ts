@@ -7,8 +7,8 @@
  * The loader takes a prefetched answer once. Kept free of Cornerstone: the screens that open a
  * study call it before the viewer's chunk is rendered.
  */
-import type { StudyView } from '../../../../main/contract/imaging-types';
 import { invoke } from '../../tabib-client';
+import { AskedAhead } from '../asked-ahead';
 import { base64ToBytes } from './base64';
 import { markOpening } from './opening-marks';
 
@@ -17,7 +17,7 @@ interface FirstImage {
   bytes: ArrayBuffer;
 }
 
-const early = new Map<string, Promise<ArrayBuffer>>();
+const early = new AskedAhead<ArrayBuffer>();
 /** The first image of the study being opened, asked for by the study, its instance not yet known. */
 let opening: { studyInstanceUid: string; answer: Promise<FirstImage> } | null = null;
 
@@ -43,15 +43,13 @@ export function prefetchStudyFirstImage(studyInstanceUid: string): void {
 }
 
 /**
- * The image a study's viewer shows first (its first series with images, from its first instance):
- * the answer to the study's own request if one was made, else its bytes fetched now.
+ * The image a study's viewer shows first (`sopInstanceUid`, its first series' first instance): the
+ * answer to the study's own request if one was made, else its bytes fetched now.
  */
-export function prefetchFirstImage(view: StudyView): void {
-  const first = view.series.find((series) => series.instances.length > 0)?.instances[0];
-  if (!first || early.has(first.sopInstanceUid)) return;
-  const sopInstanceUid = first.sopInstanceUid;
+export function prefetchFirstImage(studyInstanceUid: string, sopInstanceUid: string): void {
+  if (early.has(sopInstanceUid)) return;
   let fetching: Promise<ArrayBuffer>;
-  if (opening?.studyInstanceUid === view.study.studyInstanceUid) {
+  if (opening?.studyInstanceUid === studyInstanceUid) {
     fetching = opening.answer.then(
       (image) => (image.sopInstanceUid === sopInstanceUid ? image.bytes : fetchBytes(sopInstanceUid)),
       () => fetchBytes(sopInstanceUid),
@@ -61,15 +59,10 @@ export function prefetchFirstImage(view: StudyView): void {
     markOpening('first-bytes-requested');
     fetching = fetchBytes(sopInstanceUid).then(received);
   }
-  // A failure is the loader's to report when it takes the answer; none is left unhandled here.
-  fetching.catch(() => undefined);
-  early.set(sopInstanceUid, fetching);
+  early.keep(sopInstanceUid, fetching);
 }
 
 /** The instance's bytes: the prefetched answer if there is one, else fetched now. */
 export function fetchInstanceFromMain(sopInstanceUid: string): Promise<ArrayBuffer> {
-  const fetching = early.get(sopInstanceUid);
-  if (!fetching) return fetchBytes(sopInstanceUid);
-  early.delete(sopInstanceUid);
-  return fetching;
+  return early.take(sopInstanceUid, () => fetchBytes(sopInstanceUid));
 }
