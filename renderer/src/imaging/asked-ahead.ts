@@ -20,11 +20,15 @@ export class AskedAhead<T> {
     this.answers.clear();
   }
 
-  /** The answer kept for `key` (taken: a second asking asks again), else `ask()`. */
-  take(key: string, ask: () => Promise<T>): Promise<T> {
+  /** The answer kept for `key`, taken (a second asking finds none), if there is one. */
+  taken(key: string): Promise<T> | undefined {
     const answer = this.answers.get(key);
-    if (!answer) return ask();
     this.answers.delete(key);
     return answer;
+  }
+
+  /** The answer kept for `key` (taken: a second asking asks again), else `ask()`. */
+  take(key: string, ask: () => Promise<T>): Promise<T> {
+    return this.taken(key) ?? ask();
   }
 }

@@ -17,9 +17,10 @@ interface FirstImage {
   bytes: ArrayBuffer;
 }
 
+/** Instances' bytes, by SOP Instance UID. */
 const early = new AskedAhead<ArrayBuffer>();
-/** The first image of the study being opened, asked for by the study, its instance not yet known. */
-let opening: { studyInstanceUid: string; answer: Promise<FirstImage> } | null = null;
+/** The first image of the study being opened, by the study (its instance not yet known): one at a time. */
+const openings = new AskedAhead<FirstImage>();
 
 async function fetchBytes(sopInstanceUid: string): Promise<ArrayBuffer> {
   const { data } = await invoke('imaging.instance', { sopInstanceUid });
@@ -34,12 +35,14 @@ function received<T>(value: T): T {
 /** Starts fetching the image a study opens on, before its view (and so the image's instance) is known. */
 export function prefetchStudyFirstImage(studyInstanceUid: string): void {
   markOpening('first-bytes-requested');
-  const answer = invoke('imaging.firstImage', { studyInstanceUid }).then(({ sopInstanceUid, data }) =>
-    received({ sopInstanceUid, bytes: base64ToBytes(data).buffer }),
+  openings.clear();
+  // A failure only means the instance is fetched by itself (prefetchFirstImage).
+  openings.keep(
+    studyInstanceUid,
+    invoke('imaging.firstImage', { studyInstanceUid }).then(({ sopInstanceUid, data }) =>
+      received({ sopInstanceUid, bytes: base64ToBytes(data).buffer }),
+    ),
   );
-  // A failure only means the instance is fetched by itself (prefetchFirstImage); none is left unhandled.
-  answer.catch(() => undefined);
-  opening = { studyInstanceUid, answer };
 }
 
 /**
@@ -48,13 +51,14 @@ export function prefetchStudyFirstImage(studyInstanceUid: string): void {
  */
 export function prefetchFirstImage(studyInstanceUid: string, sopInstanceUid: string): void {
   if (early.has(sopInstanceUid)) return;
+  const byInstance = () => fetchBytes(sopInstanceUid);
+  const opened = openings.taken(studyInstanceUid);
   let fetching: Promise<ArrayBuffer>;
-  if (opening?.studyInstanceUid === studyInstanceUid) {
-    fetching = opening.answer.then(
-      (image) => (image.sopInstanceUid === sopInstanceUid ? image.bytes : fetchBytes(sopInstanceUid)),
-      () => fetchBytes(sopInstanceUid),
+  if (opened) {
+    fetching = opened.then(
+      (image) => (image.sopInstanceUid === sopInstanceUid ? image.bytes : byInstance()),
+      byInstance,
     );
-    opening = null;
   } else {
     markOpening('first-bytes-requested');
     fetching = fetchBytes(sopInstanceUid).then(received);
