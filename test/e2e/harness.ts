@@ -1,7 +1,8 @@
 /**
  * The harness: the real renderer (built) in Debian's Chromium, with the real services (a worker
  * thread on a temporary data folder, as in the app) bound in as `window.tabib`. Only the transport
- * differs from Electron: playwright's exposeBinding instead of IPC, and the same bridge builder.
+ * differs from Electron: the page POSTs its calls to the harness's server (events come back by
+ * page.evaluate) instead of IPC, through the same bridge builder.
  */
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -265,11 +266,19 @@ export async function openWorkstation(
   const rendererCalls = new Set<string>(callNames);
   // The page's calls go through the renderer's door of the services: checked against the session.
   const asRenderer = host.forRenderer();
-  await page.exposeBinding('__tabibInvoke', (_source, name: string, args: unknown) =>
-    rendererCalls.has(name)
-      ? asRenderer.invoke(name, args)
-      : { ok: false, error: { code: 'UNKNOWN_CALL', message: `No such call: ${String(name)}` } },
-  );
+  // The page's calls are POSTed to the harness's server, as JSON text, on the page's own origin:
+  // like Electron's IPC, the bytes travel off the page's main thread, which only parses the answer.
+  // (Playwright's exposeBinding carried them through the DevTools protocol and its own serialiser:
+  // ~35 ms for a 300-instance study view, ~18 ms of the page's main thread for an image's bytes,
+  // against about a millisecond over IPC; npm run bench:imaging measures the page, not the harness.)
+  const calls = harness.server.route(async (body) => {
+    const { name, args } = JSON.parse(body) as { name: string; args: unknown };
+    return JSON.stringify(
+      rendererCalls.has(name)
+        ? await asRenderer.invoke(name, args)
+        : { ok: false, error: { code: 'UNKNOWN_CALL', message: `No such call: ${String(name)}` } },
+    );
+  });
   await page.addInitScript({
     content: `(() => {
       const listeners = new Map();
@@ -280,7 +289,11 @@ export async function openWorkstation(
         return () => listeners.get(name).delete(listener);
       };
       const build = ${buildTabibBridge.toString()};
-      window.tabib = build(${JSON.stringify(callNames)}, ${JSON.stringify(eventNames)}, (name, args) => window.__tabibInvoke(name, args), subscribe);
+      window.tabib = build(${JSON.stringify(callNames)}, ${JSON.stringify(eventNames)}, async (name, args) => {
+        const response = await fetch(${JSON.stringify(calls.path)}, { method: 'POST', body: JSON.stringify({ name, args }) });
+        if (!response.ok) throw new Error('harness call ' + name + ' failed: ' + response.status);
+        return response.json();
+      }, subscribe);
     })();`,
   });
   const unsubscribe = host.onEvent((name, payload) => {
@@ -315,7 +328,9 @@ export async function openWorkstation(
     },
     async close() {
       unsubscribe();
+      // The page first: a call it makes meanwhile still finds its route (a 404 is a page error).
       await context.close();
+      calls.remove();
       await host.close();
       rmSync(root, { recursive: true, force: true });
     },
