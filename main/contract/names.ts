@@ -120,7 +120,6 @@ export const imagingCallNames = [
   'imaging.studies',
   'imaging.study',
   'imaging.instance',
-  'imaging.firstImage',
   'imaging.import',
   'imaging.importFiles',
   'imaging.matchPatient',

@@ -184,21 +184,6 @@ export class ImagingService {
     return { study, series, report };
   }
 
-  /**
-   * The image the viewer opens a study on: the first instance of its first series with images, in
-   * viewing order (as imaging.study gives them). The study's opening, audited, is imaging.study.
-   */
-  async firstImage(studyInstanceUid: string): Promise<InstanceBytes> {
-    await this.cachedStudy(studyInstanceUid);
-    const series = seriesViews(await (await this.library()).studySeries(studyInstanceUid));
-    const first = series.find((candidate) => candidate.instances.length > 0)?.instances[0];
-    if (!first)
-      throw new TabibError('IMAGING_INSTANCE_NOT_FOUND', `Study ${studyInstanceUid} has no image`, {
-        studyInstanceUid,
-      });
-    return this.instance(first.sopInstanceUid);
-  }
-
   async instance(sopInstanceUid: string): Promise<InstanceBytes> {
     const bytes = await (await this.library()).readInstance(sopInstanceUid);
     return {

@@ -217,22 +217,6 @@ describe('imaging calls through the services', () => {
     );
   });
 
-  it('gives the image a study opens on: its first series’ first instance in viewing order, not the first imported', async () => {
-    // Series 1 (numbered) was written as instances 3, 1, 2: it opens on instance 1.
-    const image = await station.call<InstanceBytes>('imaging.firstImage', { studyInstanceUid: studyUid });
-    expect(image.sopInstanceUid).toBe(numbered.sops[1]);
-    const view = await station.call<StudyView>('imaging.study', { studyInstanceUid: studyUid });
-    expect(image.sopInstanceUid).toBe(view.series[0]?.instances[0]?.sopInstanceUid);
-    const bytes = await station.call<InstanceBytes>('imaging.instance', {
-      sopInstanceUid: image.sopInstanceUid,
-    });
-    expect(image.data).toBe(bytes.data);
-    await expectCode(
-      station.call('imaging.firstImage', { studyInstanceUid: '1.2.3.4' }),
-      'IMAGING_STUDY_NOT_FOUND',
-    );
-  });
-
   it('reads the geometry of instances indexed before it was kept (migration 0011) once, from the cache', async () => {
     const before = await station.call<StudyView>('imaging.study', { studyInstanceUid: studyUid });
     record.queries

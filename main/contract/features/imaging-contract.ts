@@ -75,11 +75,6 @@ export const imagingCalls = {
     'imaging.read',
     'An instance’s DICOM file, decrypted from the cache, for the viewer’s image loader.',
   ),
-  'imaging.firstImage': call<InstanceBytes>()(
-    z.object({ studyInstanceUid: uid }).strict(),
-    'imaging.read',
-    'The DICOM file of the image a study opens on (its first series’ first instance in viewing order), asked for with the study so that it travels alongside.',
-  ),
   'imaging.import': call<ImportReport>()(
     z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }).strict(),
     'imaging.import',

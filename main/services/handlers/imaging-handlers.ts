@@ -12,7 +12,6 @@ export function imagingHandlers(services: Services, emit: EventSink): Pick<Handl
     'imaging.studies': ({ patientId }) => imaging.studies(patientId),
     'imaging.study': ({ studyInstanceUid }) => imaging.study(studyInstanceUid),
     'imaging.instance': ({ sopInstanceUid }) => imaging.instance(sopInstanceUid),
-    'imaging.firstImage': ({ studyInstanceUid }) => imaging.firstImage(studyInstanceUid),
     'imaging.import': ({ paths }) => imaging.importPaths(paths, progress),
     'imaging.importFiles': ({ files }) => imaging.importFiles(files, progress),
     'imaging.matchPatient': ({ studyInstanceUid }) => imaging.matchPatient(studyInstanceUid),

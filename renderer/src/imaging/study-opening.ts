@@ -1,15 +1,17 @@
 /**
  * A study's opening, started by the click that asks for it rather than by the reading screen's
- * first render: the study's view (imaging.study) and the image it opens on (imaging.firstImage,
- * instance-prefetch.ts) are asked for at once, side by side, so both travel while React mounts the
- * reading screen and the viewer. The reading screen takes the request it finds (once); a reload, or
- * a study opened another way, asks again. Free of Cornerstone, like instance-prefetch.ts.
+ * first render: the study's view (imaging.study) is asked for at once; as soon as it comes, the
+ * image it opens on is asked for and decoded (StudyViewer's openFirstImage) while React mounts the
+ * reading screen and the viewer. The view comes first and alone: asked for side by side, an
+ * image's bytes (~0.7 MB) travelled with it and made the screen wait. The reading screen takes the
+ * request it finds (once); a reload, or a study opened another way, asks again. Free of
+ * Cornerstone, like instance-prefetch.ts.
  */
 import type { StudyView } from '../../../main/contract/imaging-types';
 import { invoke } from '../tabib-client';
 import { AskedAhead } from './asked-ahead';
-import { prefetchStudyFirstImage } from './viewer/instance-prefetch';
 import { markOpening } from './viewer/opening-marks';
+import { openFirstImage } from './viewer/StudyViewer';
 
 const started = new AskedAhead<StudyView>();
 
@@ -17,19 +19,20 @@ function requestStudy(studyInstanceUid: string): Promise<StudyView> {
   markOpening('study-requested');
   return invoke('imaging.study', { studyInstanceUid }).then((view) => {
     markOpening('study-received');
+    // Its first image decoded now, before React mounts the reading screen and the viewer.
+    openFirstImage(view);
     return view;
   });
 }
 
 /**
- * Starts opening a study: its view and its first image asked for now. One opening at a time: one
- * started before and never taken is dropped.
+ * Starts opening a study: its view asked for now (its first image as soon as it comes). One
+ * opening at a time: one started before and never taken is dropped.
  */
 export function startOpeningStudy(studyInstanceUid: string): void {
   if (started.has(studyInstanceUid)) return;
   started.clear();
   started.keep(studyInstanceUid, requestStudy(studyInstanceUid));
-  prefetchStudyFirstImage(studyInstanceUid);
 }
 
 /** The study's view: the opening's request if one was started, else asked for now. */

@@ -12,11 +12,10 @@ import { middleImageId, seriesImageIds } from './image-ids';
 
 const THUMBNAIL = 96;
 
-function Thumbnail({ series, load }: { series: SeriesView; load: boolean }) {
+function Thumbnail({ series }: { series: SeriesView }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
   useEffect(() => {
-    if (!load) return;
     const canvas = canvasRef.current;
     const imageId = middleImageId(series);
     if (!canvas || !imageId) {
@@ -31,7 +30,7 @@ function Thumbnail({ series, load }: { series: SeriesView; load: boolean }) {
     return () => {
       cancelled = true;
     };
-  }, [series, load]);
+  }, [series]);
   return (
     <div className="tabib-thumbnail" data-state={state}>
       <canvas ref={canvasRef} width={THUMBNAIL} height={THUMBNAIL} aria-hidden />
@@ -39,16 +38,15 @@ function Thumbnail({ series, load }: { series: SeriesView; load: boolean }) {
   );
 }
 
+/** Rendered once the viewer's first image is drawn (ViewerCore), so its thumbnails do not delay it. */
 export interface SeriesBrowserProps {
-  /** Draw the thumbnails now (after the first image, so as not to delay it). */
-  thumbnails: boolean;
   series: SeriesView[];
   activeSeries: string | null;
   onLoad(seriesInstanceUid: string): void;
   renderingEngineId: string;
 }
 
-export function SeriesBrowser({ thumbnails, series, activeSeries, onLoad }: SeriesBrowserProps) {
+export function SeriesBrowser({ series, activeSeries, onLoad }: SeriesBrowserProps) {
   const { t } = useTranslation();
   const listRef = useRef<HTMLUListElement>(null);
   const onKeyDown = (event: KeyboardEvent<HTMLUListElement>) => {
@@ -77,7 +75,7 @@ export function SeriesBrowser({ thumbnails, series, activeSeries, onLoad }: Seri
                 onClick={() => onLoad(each.seriesInstanceUid)}
                 data-testid={`viewer-series-${each.seriesInstanceUid}`}
               >
-                <Thumbnail series={each} load={thumbnails} />
+                <Thumbnail series={each} />
                 <div className="tabib-series-text">
                   <Text size="xs" fw={600}>
                     {t('viewer.series.label', { number: each.seriesNumber ?? '—', modality: each.modality })}

@@ -6,25 +6,23 @@ import { Center, Loader } from '@mantine/core';
 import { lazy, Suspense, useMemo, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StudyView } from '../../../../main/contract/imaging-types';
-import { openingSeries } from './image-ids';
+import { openingSeries, seriesImageIds } from './image-ids';
 import { prefetchFirstImage } from './instance-prefetch';
-import type ViewerCoreDefault from './ViewerCore';
+import type * as ViewerCoreModule from './ViewerCore';
 
 export interface StudyViewerProps {
   study: StudyView;
   /** The radiologist may measure and save measurements (imaging.report permission); others only read. */
   canMeasure: boolean;
-  /** A first image is drawn (each time a viewport draws its series' first image). */
+  /** A first image is drawn, or cannot be (each time a viewport shows its series' first image or its error). */
   onImageShown?(): void;
 }
 
-type ViewerCoreComponent = typeof ViewerCoreDefault;
-
 /** The viewer's module once loaded: rendered directly, never through Suspense again. */
-let loadedViewerCore: ViewerCoreComponent | null = null;
+let loadedViewer: typeof ViewerCoreModule | null = null;
 const loadViewerCore = () =>
   import('./ViewerCore').then((module) => {
-    loadedViewerCore = module.default;
+    loadedViewer = module;
     return module;
   });
 const LazyViewerCore = lazy(loadViewerCore);
@@ -44,17 +42,32 @@ export function preloadStudyViewer(): void {
     );
 }
 
+/** The image openFirstImage last asked for: the same study's view again (a reload) asks nothing. */
+let lastOpened: string | null = null;
+
+/**
+ * The image a study opens on (its first series' first image), as soon as the study's view is
+ * known: its bytes asked for, once per study (not again when its view is reloaded: the image is in
+ * Cornerstone's cache then), taken from the study's opening if it asked already; and, once the
+ * viewer has started, decoded into Cornerstone's cache while the reading screen mounts.
+ */
+export function openFirstImage(view: StudyView): void {
+  const series = openingSeries(view);
+  const first = series?.instances[0];
+  const imageId = series ? seriesImageIds(series)[0] : undefined;
+  if (!first || !imageId || imageId === lastOpened) return;
+  lastOpened = imageId;
+  prefetchFirstImage(first.sopInstanceUid);
+  loadedViewer?.decodeAheadOnceStarted(imageId);
+}
+
 export function StudyViewer(props: StudyViewerProps): JSX.Element {
   const { t } = useTranslation();
   // Loaded already (preloadStudyViewer, or an earlier study): no suspension, for React holds a
   // revealed fallback about 300 ms before showing what replaces it.
-  const ViewerCore = loadedViewerCore ?? LazyViewerCore;
-  // The first image's bytes, once per study (not again when its view is reloaded: the image is in
-  // Cornerstone's cache then): taken from the study's opening, else fetched now, while the viewer
-  // mounts (the viewports show index 0).
-  const studyUid = props.study.study.studyInstanceUid;
-  const firstSop = openingSeries(props.study)?.instances[0]?.sopInstanceUid;
-  useMemo(() => firstSop && prefetchFirstImage(studyUid, firstSop), [studyUid, firstSop]);
+  const ViewerCore = loadedViewer?.default ?? LazyViewerCore;
+  // The first image (the viewports show index 0), if the study's opening did not ask for it yet.
+  useMemo(() => openFirstImage(props.study), [props.study]);
   return (
     <Suspense
       fallback={

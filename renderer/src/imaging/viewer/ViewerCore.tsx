@@ -6,11 +6,21 @@
 import { Alert, Box, Center, Loader } from '@mantine/core';
 import { getRenderingEngine, type RenderingEngine, type Types } from '@cornerstonejs/core';
 import * as cst from '@cornerstonejs/tools';
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  startTransition,
+  useCallback,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MeasurementView } from '../../../../main/contract/imaging-types';
 import { ContractError } from '../../tabib-client';
 import {
+  decodeAhead,
   RENDERING_ENGINE_ID,
   sharedRenderingEngine,
   startCornerstone,
@@ -38,6 +48,13 @@ const { MouseBindings } = cst.Enums;
 export async function startViewer(): Promise<void> {
   await startCornerstone();
   await warmUpRendering(sharedRenderingEngine());
+  viewerStarted = true;
+}
+let viewerStarted = false;
+
+/** The image decoded ahead (decodeAhead), once the viewer has started; else nothing: the viewport loads it. */
+export function decodeAheadOnceStarted(imageId: string): void {
+  if (viewerStarted) decodeAhead(imageId);
 }
 export const navigationTools = {
   windowLevel: cst.WindowLevelTool.toolName,
@@ -105,8 +122,9 @@ export default function ViewerCore({ study, canMeasure, onImageShown }: StudyVie
   const [tagsImage, setTagsImage] = useState<string | null | false>(false);
   const [arrowRequest, setArrowRequest] = useState<ArrowTextRequest | null>(null);
   /**
-   * The first image is drawn: the series' thumbnails load only then, not competing with it for
-   * the decoders and the main thread; or after a while, if it failed.
+   * The first image is drawn: the side column (the series and their thumbnails, the measurements)
+   * is rendered only then, not competing with it for the decoders and the main thread; or after a
+   * while, if it failed.
    */
   const [imageShown, setImageShown] = useState(false);
   useEffect(() => {
@@ -164,7 +182,9 @@ export default function ViewerCore({ study, canMeasure, onImageShown }: StudyVie
           followScroll,
         );
         made = { engine, toolGroup, synchronizer };
-        setObjects(made);
+        // The viewer's tree renders in a transition: React yields every few milliseconds, so the
+        // first image's bytes, arriving meanwhile, go to the decoder at once, not after the render.
+        startTransition(() => setObjects(made));
       },
       (error: unknown) => {
         if (!cancelled) setStartError(error);
@@ -383,21 +403,25 @@ export default function ViewerCore({ study, canMeasure, onImageShown }: StudyVie
         unsaved={measurements.unsavedCount}
         saving={measurements.saving}
       />
+      {/* Its column keeps its width while empty: the image's size does not change when it fills. */}
       <div className="tabib-viewer-side">
-        <SeriesBrowser
-          thumbnails={imageShown}
-          series={study.series}
-          activeSeries={activeSeries}
-          onLoad={loadSeries}
-          renderingEngineId={RENDERING_ENGINE_ID}
-        />
-        <MeasurementPanel
-          study={study}
-          canMeasure={canMeasure}
-          state={measurements}
-          onSave={save}
-          onShow={showMeasurement}
-        />
+        {imageShown && (
+          <>
+            <SeriesBrowser
+              series={study.series}
+              activeSeries={activeSeries}
+              onLoad={loadSeries}
+              renderingEngineId={RENDERING_ENGINE_ID}
+            />
+            <MeasurementPanel
+              study={study}
+              canMeasure={canMeasure}
+              state={measurements}
+              onSave={save}
+              onShow={showMeasurement}
+            />
+          </>
+        )}
       </div>
       <Box className="tabib-viewer-grid" data-layout={layout}>
         {Array.from({ length: slots }, (_, slot) => {

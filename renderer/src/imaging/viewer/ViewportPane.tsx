@@ -54,7 +54,10 @@ export interface ViewportPaneProps {
   cine: { playing: boolean; fps: number };
   /** A series' first image is shown in this viewport: its saved measurements can be drawn. */
   onSeriesShown(seriesInstanceUid: string, viewportId: string): void;
-  /** A series' first image is drawn (on screen, not only set): what waited for it may start. */
+  /**
+   * A series' first image is drawn (on screen, not only set), or cannot be (its error is shown):
+   * what waited for it may start.
+   */
   onImageDrawn(): void;
   /** The element's size changed (the window, the layout, a panel beside the viewer). */
   onResize(): void;
@@ -186,7 +189,8 @@ export function ViewportPane({
       setOverlay((current) => (JSON.stringify(current) === JSON.stringify(next) ? current : next));
     };
     const rendered = () => {
-      const imageId = stack.getCurrentImageId();
+      // The image drawn, not the one asked for: a render before it has loaded (a resize) shows none.
+      const imageId = (stack.getCornerstoneImage() as Types.IImage | undefined)?.imageId;
       if (imageId && !element.dataset.renderedImage) {
         markOpening('image-rendered');
         imageDrawn.current();
@@ -203,6 +207,7 @@ export function ViewportPane({
       if (detail?.imageId && detail.imageId === stack.getCurrentImageId()) {
         setError(errorOf(detail.error));
         setLoading(false);
+        imageDrawn.current();
       }
     };
     element.addEventListener(CoreEnums.Events.IMAGE_RENDERED, rendered);
@@ -242,6 +247,7 @@ export function ViewportPane({
         if (cancelled) return;
         setLoading(false);
         setError(errorOf(failure));
+        imageDrawn.current();
       },
     );
     return () => {

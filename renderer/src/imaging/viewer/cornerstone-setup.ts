@@ -82,6 +82,23 @@ export function warmUpRendering(engine: core.RenderingEngine): Promise<void> {
   return warmedUp;
 }
 
+/**
+ * Starts loading and decoding an image into Cornerstone's cache before any viewport shows it (the
+ * study's first image, while the reading screen mounts): with the options a stack viewport loads
+ * with (StackViewport.getLoaderImageOptions, its data set not yet parsed), so the viewport's own
+ * load finds it in the cache. A failure is the viewport's to report, when it loads the image.
+ */
+export function decodeAhead(imageId: string): void {
+  if (core.cache.getImageLoadObject(imageId)) return;
+  // useRGBA is read by the DICOM image loader but missing from core's ImageLoaderOptions type.
+  const options: Parameters<typeof core.imageLoader.loadAndCacheImage>[1] & { useRGBA: boolean } = {
+    useRGBA: false,
+    priority: 5,
+    requestType: core.Enums.RequestType.Interaction,
+  };
+  core.imageLoader.loadAndCacheImage(imageId, options).catch(() => undefined);
+}
+
 export function startCornerstone(): Promise<void> {
   started ??= (async () => {
     core.init();

@@ -8,10 +8,7 @@ import type { InstanceView, SeriesView, StudyView } from '../../../../main/contr
 
 export const TABIB_SCHEME = 'tabib';
 
-/**
- * The series a study opens on, from its first instance: its first series with images (the
- * services' imaging.firstImage gives that instance by the same rule).
- */
+/** The series a study opens on, from its first instance: its first series with images. */
 export function openingSeries(view: StudyView): SeriesView | null {
   return view.series.find((series) => series.instances.length > 0) ?? null;
 }
