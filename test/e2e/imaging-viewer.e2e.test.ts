@@ -600,6 +600,24 @@ describe('the viewer’s controls', () => {
     await poll(() => viewport.getAttribute('data-window')).toBe('2500/480');
     expect(await page.getByTestId('viewer-action-rotateRight').getAttribute('aria-keyshortcuts')).toBe('R');
     expect(await page.getByTestId('viewer-save').getAttribute('aria-keyshortcuts')).toBe('Control+S');
+    // Their hint (one for the toolbar): under the pointer after a moment, at once under the
+    // keyboard's focus; gone when the pointer leaves.
+    const hint = page.getByTestId('viewer-hint');
+    await page.getByTestId('viewer-action-rotateRight').hover();
+    await poll(() => hint.isVisible()).toBe(true);
+    expect(await hint.innerText()).toBe('Rotation à droite (R)');
+    const rotateBox = (await page.getByTestId('viewer-action-rotateRight').boundingBox())!;
+    const hintBox = (await hint.boundingBox())!;
+    expect(hintBox.y).toBeGreaterThan(rotateBox.y + rotateBox.height);
+    expect(Math.abs(hintBox.x + hintBox.width / 2 - (rotateBox.x + rotateBox.width / 2))).toBeLessThan(2);
+    const imageBox = (await viewport.boundingBox())!;
+    await page.mouse.move(imageBox.x + 10, imageBox.y + imageBox.height - 10);
+    await poll(() => hint.count()).toBe(0);
+    await page.getByTestId('viewer-action-flipH').focus();
+    await page.keyboard.press('Tab');
+    await poll(() => hint.innerText()).toBe('Miroir vertical (V)');
+    await viewport.focus();
+    await poll(() => hint.count()).toBe(0);
 
     // Cine: the stack plays, and stops.
     await page.getByTestId('viewer-cine').click();

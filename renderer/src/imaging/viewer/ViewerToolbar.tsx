@@ -1,9 +1,9 @@
 /**
  * The viewer's toolbar: the mouse tool, window presets, view actions, layout, linked scrolling,
- * cine, the tag browser and saving. Every button has its name, its shortcut in the tooltip and in
- * aria-keyshortcuts, and is reached by Tab.
+ * cine, the tag browser and saving. Every button has its name, its shortcut in its hint (one
+ * ToolbarHint for the toolbar) and in aria-keyshortcuts, and is reached by Tab.
  */
-import { ActionIcon, Button, Group, Menu, NumberInput, SegmentedControl, Tooltip } from '@mantine/core';
+import { ActionIcon, Button, Group, Menu, NumberInput, SegmentedControl } from '@mantine/core';
 import {
   IconAngle,
   IconArrowUpRight,
@@ -31,8 +31,10 @@ import {
   IconZoomScan,
   type Icon,
 } from '@tabler/icons-react';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { windowPresets } from './presets';
+import { ToolbarHint } from './ToolbarHint';
 
 export type PrimaryTool =
   'windowLevel' | 'pan' | 'zoom' | 'length' | 'angle' | 'ellipse' | 'rectangle' | 'probe' | 'arrow';
@@ -103,27 +105,26 @@ function ToolButton({
   onClick(): void;
   testId: string;
 }) {
-  const tooltip = shortcut ? `${label} (${shortcut})` : label;
   return (
-    <Tooltip label={tooltip} withArrow openDelay={300}>
-      <ActionIcon
-        variant={pressed ? 'filled' : 'subtle'}
-        color={pressed ? 'blue' : 'gray'}
-        size="md"
-        aria-label={label}
-        aria-pressed={pressed === undefined ? undefined : pressed}
-        aria-keyshortcuts={shortcut === 'Space' ? 'Space' : shortcut}
-        onClick={onClick}
-        data-testid={testId}
-      >
-        <IconComponent size={18} stroke={1.6} aria-hidden />
-      </ActionIcon>
-    </Tooltip>
+    <ActionIcon
+      variant={pressed ? 'filled' : 'subtle'}
+      color={pressed ? 'blue' : 'gray'}
+      size="md"
+      aria-label={label}
+      aria-pressed={pressed === undefined ? undefined : pressed}
+      aria-keyshortcuts={shortcut === 'Space' ? 'Space' : shortcut}
+      onClick={onClick}
+      data-hint={shortcut ? `${label} (${shortcut})` : label}
+      data-testid={testId}
+    >
+      <IconComponent size={18} stroke={1.6} aria-hidden />
+    </ActionIcon>
   );
 }
 
 export function ViewerToolbar(props: ViewerToolbarProps) {
   const { t } = useTranslation();
+  const toolbar = useRef<HTMLDivElement>(null);
   const toolButton = ([tool, icon]: [PrimaryTool, Icon]) => (
     <ToolButton
       key={tool}
@@ -135,7 +136,8 @@ export function ViewerToolbar(props: ViewerToolbarProps) {
     />
   );
   return (
-    <div className="tabib-viewer-toolbar" role="toolbar" aria-label={t('viewer.toolbar')}>
+    <div className="tabib-viewer-toolbar" role="toolbar" aria-label={t('viewer.toolbar')} ref={toolbar}>
+      <ToolbarHint toolbar={toolbar} />
       <Group gap={2} role="group" aria-label={t('viewer.groups.mouse')}>
         {navigation.map(toolButton)}
       </Group>
@@ -225,32 +227,27 @@ export function ViewerToolbar(props: ViewerToolbarProps) {
       </Group>
       <ToolButton label={t('viewer.tags.open')} icon={IconTags} onClick={props.onTags} testId="viewer-tags" />
       {props.canMeasure && (
-        <Tooltip
-          label={
+        <Button
+          size="compact-sm"
+          leftSection={<IconDeviceFloppy size={16} aria-hidden />}
+          variant={props.unsaved > 0 ? 'filled' : 'light'}
+          loading={props.saving}
+          disabled={!props.studyLinked}
+          onClick={props.onSave}
+          aria-keyshortcuts="Control+S"
+          aria-description={props.studyLinked ? undefined : t('viewer.measurements.notLinked')}
+          data-hint={
             props.studyLinked
               ? `${t('viewer.measurements.save')} (Ctrl+S)`
               : t('viewer.measurements.notLinked')
           }
-          withArrow
-          openDelay={300}
+          data-testid="viewer-save"
+          data-unsaved={props.unsaved}
         >
-          <Button
-            size="compact-sm"
-            leftSection={<IconDeviceFloppy size={16} aria-hidden />}
-            variant={props.unsaved > 0 ? 'filled' : 'light'}
-            loading={props.saving}
-            disabled={!props.studyLinked}
-            onClick={props.onSave}
-            aria-keyshortcuts="Control+S"
-            aria-description={props.studyLinked ? undefined : t('viewer.measurements.notLinked')}
-            data-testid="viewer-save"
-            data-unsaved={props.unsaved}
-          >
-            {props.unsaved > 0
-              ? t('viewer.measurements.saveCount', { count: props.unsaved })
-              : t('viewer.measurements.save')}
-          </Button>
-        </Tooltip>
+          {props.unsaved > 0
+            ? t('viewer.measurements.saveCount', { count: props.unsaved })
+            : t('viewer.measurements.save')}
+        </Button>
       )}
     </div>
   );
