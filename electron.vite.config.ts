@@ -55,7 +55,8 @@ export default defineConfig({
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,
-      minify: true,
+      // TABIB_NO_MINIFY=1 keeps the names, for the CPU profiles of `npm run bench:imaging -- --profile`.
+      minify: !process.env.TABIB_NO_MINIFY,
       rollupOptions: { input: resolve(root, 'renderer/index.html') },
     },
   },
