@@ -512,6 +512,10 @@ async function measureSaveReopen(language: Language): Promise<void> {
   expect(await item.getAttribute('data-saved')).toBe('true');
   await item.locator('button').first().click();
   await poll(() => renderedImage(page)).toBe(`tabib:${measured.sopUids[2]}`);
+  // Drawn: its line and its value's box in the viewport's SVG layer (a screenshot would hardly
+  // notice a missing thin line).
+  await poll(() => viewport.locator('svg line').count()).toBeGreaterThan(0);
+  await poll(() => viewport.locator('svg [data-annotation-uid]').count()).toBeGreaterThan(0);
   await page.mouse.move(1, 799);
   await settled(page);
   await expectScreenshot(page, `viewer-measurement-${language}`);

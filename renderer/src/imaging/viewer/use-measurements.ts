@@ -193,8 +193,11 @@ export function useMeasurements(study: StudyView, renderingEngineId: string | nu
     [seriesOfInstance],
   );
 
+  /** The series each viewport shows (drawSeries): what to draw on when the saved measurements come. */
+  const shownSeries = useRef(new Map<string, string>());
   const drawSeries = useCallback(
     (seriesInstanceUid: string, viewportId: string) => {
+      shownSeries.current.set(viewportId, seriesInstanceUid);
       if (!renderingEngineId) return;
       const toDraw = [...savedRef.current.values()].filter(
         (measurement) =>
@@ -250,6 +253,13 @@ export function useMeasurements(study: StudyView, renderingEngineId: string | nu
     },
     [renderingEngineId, seriesOfInstance, readDrawn],
   );
+
+  // The saved measurements came after their series was shown (a study's image in the cache is
+  // shown before they are read): drawn now. savedRef is set by the effect above, run before this one.
+  useEffect(() => {
+    for (const [viewportId, seriesInstanceUid] of shownSeries.current)
+      drawSeries(seriesInstanceUid, viewportId);
+  }, [saved, drawSeries]);
 
   const current = useMemo(() => {
     const list = [...drawn.values()];
