@@ -6,7 +6,7 @@ import { Center, Loader } from '@mantine/core';
 import { lazy, Suspense, useMemo, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StudyView } from '../../../../main/contract/imaging-types';
-import { openingSeries, seriesImageIds } from './image-ids';
+import { instanceImageIds, openingSeries } from './image-ids';
 import { prefetchFirstImage } from './instance-prefetch';
 import type * as ViewerCoreModule from './ViewerCore';
 
@@ -54,7 +54,7 @@ let lastOpened: string | null = null;
 export function openFirstImage(view: StudyView): void {
   const series = openingSeries(view);
   const first = series?.instances[0];
-  const imageId = series ? seriesImageIds(series)[0] : undefined;
+  const imageId = first && instanceImageIds(first)[0];
   if (!first || !imageId || imageId === lastOpened) return;
   lastOpened = imageId;
   prefetchFirstImage(first.sopInstanceUid);

@@ -8,7 +8,8 @@
 import * as core from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
 import * as tools from '@cornerstonejs/tools';
-import { registerTabibImageLoader } from './tabib-image-loader';
+import { registerTabibImageLoader, tabibImageLoader } from './tabib-image-loader';
+import { warmUpImages } from './warm-up-images';
 
 let started: Promise<void> | null = null;
 
@@ -43,39 +44,51 @@ export function sharedRenderingEngine(): core.RenderingEngine {
 let warmedUp: Promise<void> | null = null;
 let warmedEngine: core.RenderingEngine | null = null;
 
+const WARM_UP_SCHEME = 'tabib-warm-up';
+
 /**
- * Draws a tiny 16-bit greyscale image once in a hidden stack viewport of the shared engine, then
- * lets it go: WebGL compiles the image shaders and vtk.js builds its pipeline now, while the
- * worklist is shown, instead of during the first study's first image. Once per engine; a failure
- * only means the first image pays that cost.
+ * Draws the warm-up images (warm-up-images.ts) once each in a hidden stack viewport of the shared
+ * engine, through the DICOM image loader, then lets them go: the decoding worker starts, WebGL
+ * compiles the image shaders and vtk.js builds its pipeline now, while the worklist is shown,
+ * instead of during the first study's first image. Once per engine; a failure only means the
+ * first image pays that cost.
  */
 export function warmUpRendering(engine: core.RenderingEngine): Promise<void> {
   if (warmedUp && warmedEngine === engine) return warmedUp;
   warmedEngine = engine;
   warmedUp = (async () => {
     const viewportId = 'tabib-warm-up';
-    const imageId = 'tabib-warm-up:greyscale';
+    const files = warmUpImages();
+    core.imageLoader.registerImageLoader(
+      WARM_UP_SCHEME,
+      tabibImageLoader(async (name) => {
+        const bytes = files.get(name);
+        if (!bytes) throw new Error(`no warm-up image ${name}`);
+        return bytes;
+      }),
+    );
+    const imageIds = [...files.keys()].map((name) => `${WARM_UP_SCHEME}:${name}`);
     const element = document.createElement('div');
     element.setAttribute('aria-hidden', 'true');
     element.style.cssText = 'position:fixed;left:-1000px;top:0;width:64px;height:64px;pointer-events:none';
     document.body.append(element);
     try {
       engine.enableElement({ viewportId, type: core.Enums.ViewportType.STACK, element });
-      core.imageLoader.createAndCacheLocalImage(imageId, {
-        scalarData: new Int16Array([-1000, 0, 40, 1000]),
-        dimensions: [2, 2],
-        spacing: [1, 1],
-      });
       const viewport = engine.getViewport(viewportId) as core.Types.IStackViewport;
-      const rendered = new Promise<void>((done) =>
-        element.addEventListener(core.Enums.Events.IMAGE_RENDERED, () => done(), { once: true }),
-      );
-      await viewport.setStack([imageId], 0);
-      viewport.render();
-      await rendered;
+      for (const imageId of imageIds) {
+        const rendered = new Promise<void>((done) =>
+          element.addEventListener(core.Enums.Events.IMAGE_RENDERED, () => done(), { once: true }),
+        );
+        await viewport.setStack([imageId], 0);
+        viewport.render();
+        await rendered;
+      }
     } finally {
       if (engine.getViewport(viewportId)) engine.disableElement(viewportId);
-      core.cache.removeImageLoadObject(imageId, { force: true });
+      for (const [name] of files) dicomImageLoader.wadouri.dataSetCacheManager.unload(name);
+      for (const imageId of imageIds)
+        if (core.cache.getImageLoadObject(imageId))
+          core.cache.removeImageLoadObject(imageId, { force: true });
       element.remove();
     }
   })().catch(() => undefined);
