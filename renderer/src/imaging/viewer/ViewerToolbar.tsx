@@ -3,7 +3,7 @@
  * cine, the tag browser and saving. Every button has its name, its shortcut in its hint (one
  * ToolbarHint for the toolbar) and in aria-keyshortcuts, and is reached by Tab.
  */
-import { ActionIcon, Button, Group, Menu, NumberInput, SegmentedControl } from '@mantine/core';
+import { ActionIcon, Button, Group, Menu, NumberInput } from '@mantine/core';
 import {
   IconAngle,
   IconArrowUpRight,
@@ -183,17 +183,21 @@ export function ViewerToolbar(props: ViewerToolbarProps) {
           />
         ))}
       </Group>
-      <SegmentedControl
-        size="xs"
-        value={props.layout}
-        onChange={(value) => props.onLayout(value as Layout)}
-        data={(['1x1', '1x2', '2x2'] as const).map((layout) => ({
-          value: layout,
-          label: t(`viewer.layouts.${layout}`),
-        }))}
-        aria-label={t('viewer.layouts.title')}
-        data-testid="viewer-layout"
-      />
+      {/* Buttons, not a SegmentedControl: its sliding indicator measures the layout as it mounts. */}
+      <Group gap={2} role="group" aria-label={t('viewer.layouts.title')} data-testid="viewer-layout">
+        {(['1x1', '1x2', '2x2'] as const).map((layout) => (
+          <Button
+            key={layout}
+            size="compact-xs"
+            variant={props.layout === layout ? 'filled' : 'subtle'}
+            color={props.layout === layout ? 'blue' : 'gray'}
+            aria-pressed={props.layout === layout}
+            onClick={() => props.onLayout(layout)}
+          >
+            {t(`viewer.layouts.${layout}`)}
+          </Button>
+        ))}
+      </Group>
       <ToolButton
         label={props.linked ? t('viewer.linked.on') : t('viewer.linked.off')}
         icon={props.linked ? IconLink : IconLinkOff}
