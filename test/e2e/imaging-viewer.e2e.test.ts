@@ -18,7 +18,7 @@ import dicomParser from 'dicom-parser';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport, MeasurementView, StudyView } from '../../main/contract/imaging-types';
-import type { PatientSearchResult } from '../../main/contract/types';
+import type { AuditTrailEntry, PatientSearchResult } from '../../main/contract/types';
 import { DEMO_FACILITY } from '../../main/setup/workstation-setup';
 import {
   dcmtk,
@@ -439,10 +439,8 @@ async function measureSaveReopen(language: Language): Promise<void> {
   const paths = JSON.parse(readFileSync(join(dir, 'measured-paths.json'), 'utf8')) as string[];
   await importPaths(page, paths);
   // Measurements are kept in the patient's record: the study is linked to its patient first.
-  await pageCall(page, 'imaging.confirmPatient', {
-    studyInstanceUid: measured.studyUid,
-    patientId: await recordPatient(station),
-  });
+  const patientId = await recordPatient(station);
+  await pageCall(page, 'imaging.confirmPatient', { studyInstanceUid: measured.studyUid, patientId });
   await openStudy(page, measured.studyUid);
   const viewport = page.getByTestId('viewer-viewport-0');
   await poll(() => renderedImage(page)).toBe(`tabib:${measured.sopUids[0]}`);
@@ -519,6 +517,13 @@ async function measureSaveReopen(language: Language): Promise<void> {
   await page.mouse.move(1, 799);
   await settled(page);
   await expectScreenshot(page, `viewer-measurement-${language}`);
+  // Each opening is one read in the patient's audit trail: two openings, two entries.
+  const trail = await station.host.invoke('record.auditTrail', { patientId });
+  if (!trail.ok) throw new Error(JSON.stringify(trail.error));
+  const openings = (trail.value as AuditTrailEntry[]).filter(
+    (entry) => entry.action === 'R' && entry.description === `imaging study ${measured.studyUid} opened`,
+  );
+  expect(openings).toHaveLength(2);
   await expectAccessible(page, 'viewer with a measurement');
 }
 

@@ -13,12 +13,12 @@ import { useConfig } from '../app/config-context';
 import { useCan } from '../auth/session-context';
 import { useLoaded } from '../care/use-loaded';
 import { ErrorAlert } from '../errors/ErrorAlert';
-import { invoke } from '../tabib-client';
 import { DicomPatientName } from './DicomPatientName';
 import { studyDay } from './imaging-format';
 import { LinkBadge } from './LinkBadge';
 import { ReportEditor } from './ReportEditor';
 import { SendToPacs } from './SendToPacs';
+import { loadStudyView } from './study-opening';
 import { StudyViewer } from './viewer/StudyViewer';
 import { ViewerBoundary } from './ViewerBoundary';
 
@@ -40,8 +40,10 @@ export function ReadingView({ studyInstanceUid, active, onBack, onStudyChanged }
   const { config } = useConfig();
   const can = useCan();
   const [revision, setRevision] = useState(0);
+  // The opening's request if the click that opened the study started one (study-opening.ts), so
+  // that one opening is one request and one read in the audit trail; asked for again on reload.
   const load = useCallback(
-    () => invoke('imaging.study', { studyInstanceUid }),
+    () => loadStudyView(studyInstanceUid),
     // The revision is a reason to load again, not an argument.
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [studyInstanceUid, revision],
