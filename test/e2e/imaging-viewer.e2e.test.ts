@@ -18,7 +18,7 @@ import dicomParser from 'dicom-parser';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport, MeasurementView, StudyView } from '../../main/contract/imaging-types';
-import type { AuditTrailEntry, PatientSearchResult } from '../../main/contract/types';
+import type { AuditTrailEntry, PatientSearchHit, PatientSearchResult } from '../../main/contract/types';
 import { DEMO_FACILITY } from '../../main/setup/workstation-setup';
 import {
   dcmtk,
@@ -270,15 +270,18 @@ async function openStation(language: Language, on: HarnessSuite = suite): Promis
 }
 
 /** A patient of the record (the demonstration's seeded ones), for a study to be linked to. */
-async function recordPatient(station: Workstation): Promise<string> {
+/** A patient of the demonstration record (the first found by birth year). */
+async function recordPatientHit(station: Workstation): Promise<PatientSearchHit> {
   for (let year = 1940; year < 2020; year++) {
     const answer = await station.host.invoke('patients.search', { query: String(year), limit: 1 });
     if (!answer.ok) throw new Error(JSON.stringify(answer.error));
     const hit = (answer.value as PatientSearchResult).hits[0];
-    if (hit) return hit.id;
+    if (hit) return hit;
   }
   throw new Error('No patient in the demonstration record');
 }
+
+const recordPatient = async (station: Workstation) => (await recordPatientHit(station)).id;
 
 async function importPaths(page: Page, paths: string[]): Promise<ImportReport> {
   const report = await pageCall<ImportReport>(page, 'imaging.import', { paths });
@@ -433,6 +436,27 @@ describe('the study viewer', () => {
   }, 240_000);
 });
 
+/** Draws a length with the mouse, from left of the viewport's middle; its item in the list, unsaved. */
+async function drawLength(page: Page, box: { x: number; y: number; width: number; height: number }) {
+  await page.getByTestId('viewer-tool-length').click();
+  expect(await page.getByTestId('viewer-tool-length').getAttribute('aria-pressed')).toBe('true');
+  // Cornerstone takes a press as a drag once the pointer has moved; each move is awaited.
+  const y = box.y + box.height / 2;
+  const x0 = box.x + box.width / 2 - 100;
+  await page.mouse.move(x0, y);
+  await page.mouse.down();
+  await page.mouse.move(x0 + 8, y + 2);
+  const item = page.getByTestId('viewer-measurement');
+  await poll(() => item.count()).toBe(1);
+  for (let step = 1; step <= 20; step++) await page.mouse.move(x0 + 8 + step * 9.6, y + 2 + step * 1.9);
+  await page.mouse.up();
+  // Cornerstone computes a drawn length's value on a trailing throttle (100 ms, by Date.now): the
+  // harness's clock stands still, so it is moved on, as time passes at a workstation.
+  await page.clock.setFixedTime(new Date(FIXED_NOW.getTime() + 1_000));
+  await poll(() => item.getAttribute('data-saved')).toBe('false');
+  return item;
+}
+
 async function measureSaveReopen(language: Language): Promise<void> {
   const station = await openStation(language);
   const { page } = station;
@@ -458,22 +482,7 @@ async function measureSaveReopen(language: Language): Promise<void> {
   await poll(() => renderedImage(page)).toBe(`tabib:${measured.sopUids[2]}`);
 
   // A length, drawn with the mouse.
-  await page.getByTestId('viewer-tool-length').click();
-  expect(await page.getByTestId('viewer-tool-length').getAttribute('aria-pressed')).toBe('true');
-  // Cornerstone takes a press as a drag once the pointer has moved; each move is awaited.
-  const y = box.y + box.height / 2;
-  const x0 = box.x + box.width / 2 - 100;
-  await page.mouse.move(x0, y);
-  await page.mouse.down();
-  await page.mouse.move(x0 + 8, y + 2);
-  const item = page.getByTestId('viewer-measurement');
-  await poll(() => item.count()).toBe(1);
-  for (let step = 1; step <= 20; step++) await page.mouse.move(x0 + 8 + step * 9.6, y + 2 + step * 1.9);
-  await page.mouse.up();
-  // Cornerstone computes a drawn length's value on a trailing throttle (100 ms, by Date.now): the
-  // harness's clock stands still, so it is moved on, as time passes at a workstation.
-  await page.clock.setFixedTime(new Date(FIXED_NOW.getTime() + 1_000));
-  await poll(() => item.getAttribute('data-saved')).toBe('false');
+  const item = await drawLength(page, box);
   // 200 by 40 screen pixels over a 64-pixel image at 0.8 mm: some tens of millimetres.
   const millimetres = async () => {
     const match = /^(\d+)[.,](\d) (mm|مم)$/.exec(
@@ -671,4 +680,42 @@ describe('the viewer’s controls', () => {
 describe('a radiologist measures, saves and finds the measurement again (issue 7 acceptance)', () => {
   it('in French', () => measureSaveReopen('fr'), 180_000);
   it('in Arabic', () => measureSaveReopen('ar'), 180_000);
+});
+
+describe('a measurement made before the study is linked to its patient', () => {
+  it('stays drawn, unsaved, when the study is linked, and is saved then', async () => {
+    const station = await openStation('fr');
+    const { page } = station;
+    const paths = JSON.parse(readFileSync(join(dir, 'measured-paths.json'), 'utf8')) as string[];
+    await importPaths(page, paths);
+    await openStudy(page, measured.studyUid);
+    const viewport = page.getByTestId('viewer-viewport-0');
+    await poll(() => renderedImage(page)).toBe(`tabib:${measured.sopUids[0]}`);
+    const item = await drawLength(page, (await viewport.boundingBox())!);
+    // Not linked: nowhere to save it yet.
+    expect(await page.getByTestId('viewer-save').isDisabled()).toBe(true);
+
+    // Linked from the report's side: the study's view is read again, the drawing stays.
+    const patient = await recordPatientHit(station);
+    const patientId = patient.id;
+    await page.getByTestId('report-unlinked').getByTestId('link-search').click();
+    await page.getByTestId('calendar-patient-search').fill(patient.identifier!.value);
+    const option = page.locator(`[role="option"][data-patient-id="${patientId}"]`);
+    await poll(() => option.isVisible()).toBe(true);
+    await option.click();
+    await page.getByTestId('link-confirm-picked').click();
+    await poll(() => page.getByTestId('report-editor').isVisible()).toBe(true);
+    await poll(() => page.getByTestId('viewer-save').isDisabled()).toBe(false);
+    expect(await item.count()).toBe(1);
+    expect(await item.getAttribute('data-saved')).toBe('false');
+    expect(await viewport.locator('svg line').count()).toBeGreaterThan(0);
+
+    await viewport.focus();
+    await page.keyboard.press('Control+S');
+    await poll(() => item.getAttribute('data-saved')).toBe('true');
+    const saved = await pageCall<MeasurementView[]>(page, 'imaging.measurements', {
+      studyInstanceUid: measured.studyUid,
+    });
+    expect(saved.map((measurement) => measurement.kind)).toEqual(['length']);
+  }, 180_000);
 });

@@ -179,18 +179,24 @@ export function useMeasurements(study: StudyView, renderingEngineId: string | nu
     };
   }, [readDrawn]);
 
-  // Leaving the study: its annotations leave Cornerstone's (page-wide) state.
+  // Leaving the study: its annotations leave Cornerstone's (page-wide) state. Only then: its view
+  // read again (linked to a patient, its series arrived after its opening) keeps what is drawn,
+  // unsaved measurements included.
+  const seriesOfInstanceRef = useRef(seriesOfInstance);
+  useEffect(() => {
+    seriesOfInstanceRef.current = seriesOfInstance;
+  }, [seriesOfInstance]);
   useEffect(
     () => () => {
       for (const annotation of cst.annotation.state.getAllAnnotations() as unknown as AnnotationLike[]) {
         const ref = annotation.metadata.referencedImageId
           ? parseTabibImageId(annotation.metadata.referencedImageId)
           : null;
-        if (ref && seriesOfInstance.has(ref.sopInstanceUid) && annotation.annotationUID)
+        if (ref && seriesOfInstanceRef.current.has(ref.sopInstanceUid) && annotation.annotationUID)
           cst.annotation.state.removeAnnotation(annotation.annotationUID);
       }
     },
-    [seriesOfInstance],
+    [studyUid],
   );
 
   /** The series each viewport shows (drawSeries): what to draw on when the saved measurements come. */
