@@ -55,10 +55,16 @@ export function ImagingScreen({ active }: { active: boolean }) {
 
   const studies: WorklistStudy[] = useMemo(() => (state.status === 'ready' ? state.value : []), [state]);
   const cached = useMemo(() => new Set(studies.map((study) => study.studyInstanceUid)), [studies]);
-  const openStudy = useCallback((uid: string) => {
-    startOpeningStudy(uid);
-    setOpen(uid);
-  }, []);
+  const openStudy = useCallback(
+    (uid: string) => {
+      startOpeningStudy(
+        uid,
+        studies.find((study) => study.studyInstanceUid === uid),
+      );
+      setOpen(uid);
+    },
+    [studies],
+  );
   const close = useCallback(() => {
     setOpen(null);
     refresh();

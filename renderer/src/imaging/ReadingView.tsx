@@ -6,9 +6,9 @@ import {
   IconLayoutSidebarLeftCollapse,
   IconLayoutSidebarRightCollapse,
 } from '@tabler/icons-react';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CachedStudy } from '../../../main/contract/imaging-types';
+import type { CachedStudy, StudyView } from '../../../main/contract/imaging-types';
 import { useConfig } from '../app/config-context';
 import { useCan } from '../auth/session-context';
 import { useLoaded } from '../care/use-loaded';
@@ -18,7 +18,7 @@ import { studyDay } from './imaging-format';
 import { LinkBadge } from './LinkBadge';
 import { ReportEditor } from './ReportEditor';
 import { SendToPacs } from './SendToPacs';
-import { loadStudyView } from './study-opening';
+import { loadStudyView, openingSummary } from './study-opening';
 import { StudyViewer } from './viewer/StudyViewer';
 import { ViewerBoundary } from './ViewerBoundary';
 
@@ -49,6 +49,13 @@ export function ReadingView({ studyInstanceUid, active, onBack, onStudyChanged }
     [studyInstanceUid, revision],
   );
   const { state, reload } = useLoaded(load, true);
+  // While the study's view travels, the study as the worklist listed it: the reading screen and
+  // its viewer are drawn with it (no series yet), so that the view, once here, only sets the image.
+  const [summary] = useState(() => openingSummary(studyInstanceUid));
+  const opening = useMemo<StudyView | null>(
+    () => (summary ? { study: summary, series: [], report: null } : null),
+    [summary],
+  );
   // The image first: the report's form is rendered once the viewer has drawn its first image, or
   // after 2 s if it draws none (a study without images, a failure), so that the two do not share
   // the main thread while the radiologist waits for the image. Without the viewer, at once.
@@ -78,7 +85,7 @@ export function ReadingView({ studyInstanceUid, active, onBack, onStudyChanged }
     onStudyChanged();
   }, [onStudyChanged]);
 
-  if (state.status === 'loading')
+  if (state.status === 'loading' && !opening)
     return (
       <Stack align="center" justify="center" h="60vh" data-testid="reading" data-state="loading">
         <Loader aria-label={t('imagingScreens.loading')} />
@@ -91,7 +98,8 @@ export function ReadingView({ studyInstanceUid, active, onBack, onStudyChanged }
         <ErrorAlert error={state.error} onRetry={reload} />
       </Stack>
     );
-  const view = state.value;
+  const loaded = state.status === 'ready';
+  const view = loaded ? state.value : (opening as StudyView);
   const study: CachedStudy = view.study;
   const BackIcon = config.language === 'ar' ? IconArrowRight : IconArrowLeft;
   const FoldIcon =
@@ -105,7 +113,7 @@ export function ReadingView({ studyInstanceUid, active, onBack, onStudyChanged }
       // Ctrl+P anywhere in the reading (the viewer included) prints the report.
       data-print-scope
       data-testid="reading"
-      data-state="ready"
+      data-state={loaded ? 'ready' : 'opening'}
       data-study-uid={study.studyInstanceUid}
     >
       <Group className="tabib-reading-head" justify="space-between" wrap="nowrap" gap="sm">
@@ -177,7 +185,7 @@ export function ReadingView({ studyInstanceUid, active, onBack, onStudyChanged }
           hidden={!reportOpen}
           aria-label={t('imagingScreens.report.title')}
         >
-          {reportReady || !active ? (
+          {loaded && (reportReady || !active) ? (
             <ReportEditor
               key={`${study.studyInstanceUid}-${study.patientId ?? ''}`}
               view={view}

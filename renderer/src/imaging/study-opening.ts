@@ -7,7 +7,7 @@
  * request it finds (once); a reload, or a study opened another way, asks again. Free of
  * Cornerstone, like instance-prefetch.ts.
  */
-import type { StudyView } from '../../../main/contract/imaging-types';
+import type { CachedStudy, StudyView } from '../../../main/contract/imaging-types';
 import { invoke } from '../tabib-client';
 import { AskedAhead } from './asked-ahead';
 import { markOpening } from './viewer/opening-marks';
@@ -25,11 +25,16 @@ function requestStudy(studyInstanceUid: string): Promise<StudyView> {
   });
 }
 
+/** What the screen that opened the study knew of it (the worklist's row), while its view travels. */
+let summary: CachedStudy | null = null;
+
 /**
  * Starts opening a study: its view asked for now (its first image as soon as it comes). One
- * opening at a time: one started before and never taken is dropped.
+ * opening at a time: one started before and never taken is dropped. `known`, the study as the
+ * worklist lists it, lets the reading screen draw itself and its viewer before the view comes.
  */
-export function startOpeningStudy(studyInstanceUid: string): void {
+export function startOpeningStudy(studyInstanceUid: string, known?: CachedStudy): void {
+  summary = known?.studyInstanceUid === studyInstanceUid ? known : null;
   if (started.has(studyInstanceUid)) return;
   started.clear();
   started.keep(studyInstanceUid, requestStudy(studyInstanceUid));
@@ -38,4 +43,9 @@ export function startOpeningStudy(studyInstanceUid: string): void {
 /** The study's view: the opening's request if one was started, else asked for now. */
 export function loadStudyView(studyInstanceUid: string): Promise<StudyView> {
   return started.take(studyInstanceUid, () => requestStudy(studyInstanceUid));
+}
+
+/** The study being opened as the screen that opened it knew it, if it gave it. */
+export function openingSummary(studyInstanceUid: string): CachedStudy | null {
+  return summary?.studyInstanceUid === studyInstanceUid ? summary : null;
 }

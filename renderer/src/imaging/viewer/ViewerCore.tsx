@@ -115,6 +115,9 @@ export default function ViewerCore({ study, canMeasure, onImageShown }: StudyVie
   const [activeSlot, setActiveSlot] = useState(0);
   const firstSeries = openingSeries(study)?.seriesInstanceUid ?? null;
   const [slotSeries, setSlotSeries] = useState<(string | null)[]>([firstSeries, null, null, null]);
+  // The study's series came after the viewer was drawn (its opening showed the worklist's row while
+  // the view travelled): the first viewport shows the opening series now.
+  if (firstSeries && slotSeries.every((uid) => uid === null)) setSlotSeries([firstSeries, null, null, null]);
   const [primaryTool, setPrimaryTool] = useState<PrimaryTool>('windowLevel');
   const [scrollLinked, setScrollLinked] = useState(true);
   const [cine, setCine] = useState({ playing: false, fps: 10 });
