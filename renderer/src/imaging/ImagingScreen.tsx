@@ -1,7 +1,7 @@
 import './imaging.css';
 import { Badge, Box, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
 import { IconCloudSearch, IconFileUpload, IconListDetails } from '@tabler/icons-react';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { startTransition, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { WorklistStudy } from '../../../main/contract/imaging-types';
 import { useCan } from '../auth/session-context';
@@ -61,7 +61,10 @@ export function ImagingScreen({ active }: { active: boolean }) {
         uid,
         studies.find((study) => study.studyInstanceUid === uid),
       );
-      setOpen(uid);
+      // Rendered in a transition: React yields every few milliseconds while it mounts the reading
+      // screen, so the study's view and its first image's bytes, arriving meanwhile, are handled
+      // at once (the bytes asked for, then handed to the decoder), not after the mount.
+      startTransition(() => setOpen(uid));
     },
     [studies],
   );
