@@ -497,6 +497,10 @@ async function measureSaveReopen(language: Language): Promise<void> {
   await page.mouse.move(1, 799);
   await settled(page);
   await expectScreenshot(page, `viewer-measurement-unsaved-${language}`);
+  // Orange (lighter while highlighted, as the line just drawn is) and dashed.
+  const line = viewport.locator('svg line').first();
+  expect(await line.getAttribute('stroke')).toMatch(/^rgb\(255, (160, 0|200, 90)\)$/);
+  expect(await line.getAttribute('stroke-dasharray')).toBe('4,3');
   expect(await page.getByTestId('viewer-save').getAttribute('data-unsaved')).toBe('1');
 
   // Ctrl+S saves.
@@ -717,5 +721,95 @@ describe('a measurement made before the study is linked to its patient', () => {
       studyInstanceUid: measured.studyUid,
     });
     expect(saved.map((measurement) => measurement.kind)).toEqual(['length']);
+  }, 180_000);
+});
+
+describe('the other measuring tools, and four viewports', () => {
+  it('measures a rectangle and an ellipse (area, mean, SD), a probe and an angle; shows 2×2', async () => {
+    const station = await openStation('fr');
+    const { page } = station;
+    const paths = JSON.parse(readFileSync(join(dir, 'measured-paths.json'), 'utf8')) as string[];
+    await importPaths(page, paths);
+    await openStudy(page, measured.studyUid);
+    const viewport = page.getByTestId('viewer-viewport-0');
+    await poll(() => renderedImage(page)).toBe(`tabib:${measured.sopUids[0]}`);
+    const box = (await viewport.boundingBox())!;
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    const items = page.getByTestId('viewer-measurement');
+    const valueOf = (kind: string) =>
+      items
+        .and(page.locator(`[data-kind="${kind}"]`))
+        .getByTestId('viewer-measurement-value')
+        .innerText();
+    // A press, a first move (Cornerstone takes the press as a drag once the pointer has moved, and
+    // makes the annotation), the annotation awaited, then the rest of the moves one by one, a release.
+    const drag = async (from: [number, number], to: [number, number]) => {
+      const before = await items.count();
+      await page.mouse.move(...from);
+      await page.mouse.down();
+      await page.mouse.move(from[0] + 4, from[1] + 4);
+      await poll(() => items.count()).toBe(before + 1);
+      for (let step = 1; step <= 12; step++)
+        await page.mouse.move(
+          from[0] + ((to[0] - from[0]) * step) / 12,
+          from[1] + ((to[1] - from[1]) * step) / 12,
+        );
+      await page.mouse.up();
+    };
+    let clock = FIXED_NOW.getTime();
+    // Cornerstone computes the statistics on a trailing throttle, by Date.now: time is moved on.
+    const timePasses = () => page.clock.setFixedTime(new Date((clock += 1_000)));
+
+    const roi = /^(\d+,\d) mm² · moy\. (-?\d+,\d)(?: \S+)? · ET (\d+,\d)$/;
+    await page.getByTestId('viewer-tool-rectangle').click();
+    await drag([cx - 60, cy - 60], [cx + 20, cy + 20]);
+    await timePasses();
+    // 80 × 80 screen pixels over a 64-pixel image 0.8 mm apart, fitted to the viewport's width.
+    const mmPerScreenPixel = (64 * 0.8) / box.width;
+    const expectedArea = (80 * mmPerScreenPixel) ** 2;
+    // The area of an ROI's values, once computed for its last size (the first values are the first move's).
+    const areaOf = async (kind: string) => {
+      const match = roi.exec(await valueOf(kind));
+      return match ? Number(match[1]!.replace(',', '.')) : NaN;
+    };
+    await poll(() => areaOf('rectangle')).toBeGreaterThan(expectedArea * 0.8);
+    expect(await areaOf('rectangle')).toBeLessThan(expectedArea * 1.2);
+    expect(await valueOf('rectangle')).toMatch(roi);
+
+    await page.getByTestId('viewer-tool-ellipse').click();
+    await drag([cx - 40, cy + 40], [cx + 40, cy + 100]);
+    await timePasses();
+    // Drawn from its centre: semi-axes of 80 and 60 screen pixels.
+    const expectedEllipse = Math.PI * 80 * 60 * mmPerScreenPixel ** 2;
+    await poll(() => areaOf('ellipse')).toBeGreaterThan(expectedEllipse * 0.8);
+    expect(await areaOf('ellipse')).toBeLessThan(expectedEllipse * 1.2);
+
+    await page.getByTestId('viewer-tool-probe').click();
+    await page.mouse.click(cx + 60, cy - 80);
+    await timePasses();
+    await poll(() => valueOf('probe')).toMatch(/^-?\d+(?: \S+)?$/);
+
+    // An angle: two segments at a right angle, the second point shared.
+    await page.getByTestId('viewer-tool-angle').click();
+    await drag([cx - 120, cy + 150], [cx - 60, cy + 150]);
+    await page.mouse.move(cx - 60, cy + 120);
+    await page.mouse.move(cx - 60, cy + 90);
+    await page.mouse.click(cx - 60, cy + 90);
+    await timePasses();
+    await poll(async () =>
+      Number((await valueOf('angle')).replace('°', '').replace(',', '.')),
+    ).toBeGreaterThan(88);
+    expect(Number((await valueOf('angle')).replace('°', '').replace(',', '.'))).toBeLessThan(92);
+    expect(await items.count()).toBe(4);
+
+    // Four viewports: each draws an image; scrolling one moves the others (linked).
+    await page.getByTestId('viewer-layout').getByText('2×2').click();
+    for (const slot of [0, 1, 2, 3]) await poll(() => renderedImage(page, slot)).toMatch(/^tabib:/);
+    await viewport.focus();
+    await page.keyboard.press('End');
+    for (const slot of [0, 1, 2, 3])
+      await poll(() => renderedImage(page, slot)).toBe(`tabib:${measured.sopUids.at(-1)}`);
+    await expectAccessible(page, 'viewer in 2×2 with four measurements');
   }, 180_000);
 });

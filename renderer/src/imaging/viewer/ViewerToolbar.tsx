@@ -190,7 +190,8 @@ export function ViewerToolbar(props: ViewerToolbarProps) {
             key={layout}
             size="compact-xs"
             variant={props.layout === layout ? 'filled' : 'subtle'}
-            color={props.layout === layout ? 'blue' : 'gray'}
+            // blue.8: its white label at 5.1:1 (blue, 3.5:1, is too light for text this small).
+            color={props.layout === layout ? 'blue.8' : 'gray'}
             aria-pressed={props.layout === layout}
             onClick={() => props.onLayout(layout)}
           >

@@ -28,6 +28,20 @@ import {
 } from './measurements';
 
 const UNSAVED_COLOUR = 'rgb(255, 160, 0)';
+const UNSAVED_HIGHLIGHT = 'rgb(255, 200, 90)';
+/**
+ * An unsaved measurement's look, in every state Cornerstone draws it in: just drawn it is
+ * selected, under the pointer highlighted, and each state has its own colour keys.
+ */
+const UNSAVED_STYLE = {
+  color: UNSAVED_COLOUR,
+  colorSelected: UNSAVED_COLOUR,
+  colorHighlighted: UNSAVED_HIGHLIGHT,
+  textBoxColor: UNSAVED_COLOUR,
+  textBoxColorSelected: UNSAVED_COLOUR,
+  textBoxColorHighlighted: UNSAVED_HIGHLIGHT,
+  lineDash: '4,3',
+};
 
 export interface MeasurementItem {
   measurement: MeasurementView;
@@ -290,7 +304,7 @@ export function useMeasurements(study: StudyView, renderingEngineId: string | nu
       if (!drawn.has(measurement.id) || drawnStyles.current.get(measurement.id) === isSaved) continue;
       cst.annotation.config.style.setAnnotationStyles(
         measurement.id,
-        isSaved ? {} : { color: UNSAVED_COLOUR, textBoxColor: UNSAVED_COLOUR, lineDash: '4,3' },
+        isSaved ? {} : UNSAVED_STYLE,
       );
       drawnStyles.current.set(measurement.id, isSaved);
       changed = true;
