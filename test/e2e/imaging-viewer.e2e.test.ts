@@ -436,6 +436,16 @@ describe('the study viewer', () => {
   }, 240_000);
 });
 
+/** A French workstation with the measured series imported (not linked to a patient), opened. */
+async function openMeasuredStudy() {
+  const station = await openStation('fr');
+  const { page } = station;
+  const paths = JSON.parse(readFileSync(join(dir, 'measured-paths.json'), 'utf8')) as string[];
+  await importPaths(page, paths);
+  await openStudy(page, measured.studyUid);
+  return { station, page, viewport: page.getByTestId('viewer-viewport-0') };
+}
+
 /** Draws a length with the mouse, from left of the viewport's middle; its item in the list, unsaved. */
 async function drawLength(page: Page, box: { x: number; y: number; width: number; height: number }) {
   await page.getByTestId('viewer-tool-length').click();
@@ -581,12 +591,7 @@ describe('an image the viewer cannot show', () => {
 
 describe('the viewer’s controls', () => {
   it('windows, rotates, flips, inverts and resets by keyboard as web viewers do; plays cine', async () => {
-    const station = await openStation('fr');
-    const { page } = station;
-    const paths = JSON.parse(readFileSync(join(dir, 'measured-paths.json'), 'utf8')) as string[];
-    await importPaths(page, paths);
-    await openStudy(page, measured.studyUid);
-    const viewport = page.getByTestId('viewer-viewport-0');
+    const { page, viewport } = await openMeasuredStudy();
     await poll(() => viewport.getAttribute('data-window')).toBe('400/40');
     await viewport.focus();
     const view = () => viewport.getAttribute('data-view');
@@ -688,12 +693,7 @@ describe('a radiologist measures, saves and finds the measurement again (issue 7
 
 describe('a measurement made before the study is linked to its patient', () => {
   it('stays drawn, unsaved, when the study is linked, and is saved then', async () => {
-    const station = await openStation('fr');
-    const { page } = station;
-    const paths = JSON.parse(readFileSync(join(dir, 'measured-paths.json'), 'utf8')) as string[];
-    await importPaths(page, paths);
-    await openStudy(page, measured.studyUid);
-    const viewport = page.getByTestId('viewer-viewport-0');
+    const { station, page, viewport } = await openMeasuredStudy();
     await poll(() => renderedImage(page)).toBe(`tabib:${measured.sopUids[0]}`);
     const item = await drawLength(page, (await viewport.boundingBox())!);
     // Not linked: nowhere to save it yet.
@@ -726,12 +726,7 @@ describe('a measurement made before the study is linked to its patient', () => {
 
 describe('the other measuring tools, and four viewports', () => {
   it('measures a rectangle and an ellipse (area, mean, SD), a probe and an angle; shows 2×2', async () => {
-    const station = await openStation('fr');
-    const { page } = station;
-    const paths = JSON.parse(readFileSync(join(dir, 'measured-paths.json'), 'utf8')) as string[];
-    await importPaths(page, paths);
-    await openStudy(page, measured.studyUid);
-    const viewport = page.getByTestId('viewer-viewport-0');
+    const { page, viewport } = await openMeasuredStudy();
     await poll(() => renderedImage(page)).toBe(`tabib:${measured.sopUids[0]}`);
     const box = (await viewport.boundingBox())!;
     const cx = box.x + box.width / 2;
