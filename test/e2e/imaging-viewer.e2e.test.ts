@@ -696,8 +696,17 @@ describe('a measurement made before the study is linked to its patient', () => {
     const { station, page, viewport } = await openMeasuredStudy();
     await poll(() => renderedImage(page)).toBe(`tabib:${measured.sopUids[0]}`);
     const item = await drawLength(page, (await viewport.boundingBox())!);
-    // Not linked: nowhere to save it yet.
+    // Not linked: nowhere to save it yet, and its hint says why.
     expect(await page.getByTestId('viewer-save').isDisabled()).toBe(true);
+    await page.getByTestId('viewer-save').hover();
+    await poll(() => page.getByTestId('viewer-hint').innerText()).toBe(
+      'Pour enregistrer des mesures, liez d’abord cet examen au patient du dossier.',
+    );
+    await viewport.focus();
+    await page.keyboard.press('Control+S');
+    await settled(page);
+    expect(await item.getAttribute('data-saved')).toBe('false');
+    expect(await pageCall(page, 'imaging.measurements', { studyInstanceUid: measured.studyUid })).toEqual([]);
 
     // Linked from the report's side: the study's view is read again, the drawing stays.
     const patient = await recordPatientHit(station);

@@ -237,8 +237,11 @@ export function ViewerToolbar(props: ViewerToolbarProps) {
           leftSection={<IconDeviceFloppy size={16} aria-hidden />}
           variant={props.unsaved > 0 ? 'filled' : 'light'}
           loading={props.saving}
-          disabled={!props.studyLinked}
-          onClick={props.onSave}
+          // Not linked: looks and is announced disabled, yet stays reachable, so that its hint
+          // (hover or focus) says why; a native disabled button gets neither.
+          data-disabled={!props.studyLinked || undefined}
+          aria-disabled={!props.studyLinked || undefined}
+          onClick={props.studyLinked ? props.onSave : undefined}
           aria-keyshortcuts="Control+S"
           aria-description={props.studyLinked ? undefined : t('viewer.measurements.notLinked')}
           data-hint={
