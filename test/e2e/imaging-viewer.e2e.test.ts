@@ -817,3 +817,22 @@ describe('the other measuring tools, and four viewports', () => {
     await expectAccessible(page, 'viewer in 2×2 with four measurements');
   }, 180_000);
 });
+
+describe('text in the Specific Character Set', () => {
+  it('shows a French (ISO_IR 100) and an Arabic (ISO_IR 127) study, their names decoded', async () => {
+    const { page } = await openStation('fr');
+    await importPaths(page, [corpus.french.path, corpus.arabic.path]);
+    const cases = [
+      { file: corpus.french, name: 'Lefèvre Françoise Hélène', screenshot: 'viewer-charset-iso-ir-100' },
+      { file: corpus.arabic, name: 'بنعلي فاطمة', screenshot: 'viewer-charset-iso-ir-127' },
+    ];
+    for (const { file, name, screenshot } of cases) {
+      await openStudy(page, file.studyUid);
+      await poll(() => renderedImage(page)).toBe(`tabib:${file.sopUid}`);
+      expect(await page.getByTestId('viewer-overlay-patient-0').innerText()).toContain(name);
+      await settled(page);
+      await expectScreenshot(page, screenshot);
+      await closeStudy(page);
+    }
+  }, 120_000);
+});

@@ -322,8 +322,9 @@ export function ViewportPane({
   const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
   const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
   const patient = study.study.patientName;
-  const nameLine = (group: { given: string; family: string } | null | undefined) =>
-    group ? [group.family, group.given].filter(Boolean).join(' ') : '';
+  // As the images name the patient, the family name first, every given and middle name kept.
+  const nameLine = (group: { given: string; family: string; middle: string } | null | undefined) =>
+    group ? [group.family, group.given, group.middle].filter(Boolean).join(' ') : '';
   const ref0 = overlay ? parseTabibImageId(overlay.imageId) : null;
   const instance = ref0
     ? series?.instances.find((candidate) => candidate.sopInstanceUid === ref0.sopInstanceUid)
