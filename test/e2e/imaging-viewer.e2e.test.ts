@@ -836,3 +836,46 @@ describe('text in the Specific Character Set', () => {
     }
   }, 120_000);
 });
+
+describe('a measurement on a frame of a multi-frame image', () => {
+  it('is saved with its frame, and drawn on that frame again when the study is reopened', async () => {
+    const station = await openStation('fr');
+    const { page } = station;
+    await importPaths(page, [corpus.multiFrame.path]);
+    const patientId = await recordPatient(station);
+    await pageCall(page, 'imaging.confirmPatient', {
+      studyInstanceUid: corpus.multiFrame.studyUid,
+      patientId,
+    });
+    await openStudy(page, corpus.multiFrame.studyUid);
+    const viewport = page.getByTestId('viewer-viewport-0');
+    const frame = (n: number) => `tabib:${corpus.multiFrame.sopUid}?frame=${n}`;
+    await poll(() => renderedImage(page)).toBe(frame(1));
+    await viewport.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await poll(() => renderedImage(page)).toBe(frame(3));
+    const item = await drawLength(page, (await viewport.boundingBox())!);
+    await viewport.focus();
+    await page.keyboard.press('Control+S');
+    await poll(() => item.getAttribute('data-saved')).toBe('true');
+    const saved = await pageCall<MeasurementView[]>(page, 'imaging.measurements', {
+      studyInstanceUid: corpus.multiFrame.studyUid,
+    });
+    expect(saved.map(({ sopInstanceUid, frame: number }) => [sopInstanceUid, number])).toEqual([
+      [corpus.multiFrame.sopUid, 3],
+    ]);
+
+    await closeStudy(page);
+    await openStudy(page, corpus.multiFrame.studyUid);
+    await poll(() => item.count()).toBe(1);
+    await item.locator('button').first().click();
+    await poll(() => renderedImage(page)).toBe(frame(3));
+    await poll(() => viewport.locator('svg line').count()).toBeGreaterThan(0);
+    // Not on the other frames.
+    await viewport.focus();
+    await page.keyboard.press('ArrowUp');
+    await poll(() => renderedImage(page)).toBe(frame(2));
+    await poll(() => viewport.locator('svg line').count()).toBe(0);
+  }, 120_000);
+});

@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { metaData, utilities as coreUtilities } from '@cornerstonejs/core';
 import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeasurementView, SeriesView } from '../../../main/contract/imaging-types';
@@ -19,10 +20,13 @@ import {
 } from '../../../renderer/src/imaging/viewer/image-ids';
 import {
   annotationToMeasurement,
+  imagePlaneSpace,
   measurementToAnnotation,
   sameMeasurement,
   type AnnotationLike,
   type CoordinateSpace,
+  type Point2,
+  type Point3,
 } from '../../../renderer/src/imaging/viewer/measurements';
 import { orientationLetters, orientationMarkers } from '../../../renderer/src/imaging/viewer/orientation';
 import { windowPresets } from '../../../renderer/src/imaging/viewer/presets';
@@ -188,6 +192,52 @@ describe('measurements between Cornerstone and the contract', () => {
       'CT',
     );
     expect(length).toMatchObject({ kind: 'length', values: { length: 40 }, unit: '' });
+  });
+});
+
+describe("an image's coordinate space (imagePlaneSpace)", () => {
+  // An oblique plane, as a CT's or MR's ImagePositionPatient and ImageOrientationPatient give it.
+  const oblique = {
+    rowCosines: [0.8, 0.6, 0],
+    columnCosines: [0, 0, -1],
+    imagePositionPatient: [-120.5, 33, 80.25],
+    rowPixelSpacing: 0.7,
+    columnPixelSpacing: 0.45,
+  };
+  const planes = new Map<string, object>([
+    ['test:oblique', oblique],
+    ['test:no-geometry', {}],
+  ]);
+  const provider = (type: string, imageId: unknown) =>
+    type === 'imagePlaneModule' ? planes.get(String(imageId)) : undefined;
+  beforeAll(() => metaData.addProvider(provider, 10_000));
+  afterAll(() => metaData.removeProvider(provider));
+
+  it("agrees with Cornerstone's own conversions where the image has a plane", () => {
+    const space = imagePlaneSpace(oblique);
+    for (const point of [
+      [0, 0],
+      [12.25, 300.5],
+      [511, 3],
+    ] as Point2[]) {
+      // Cornerstone computes in 32-bit floats (gl-matrix): equal to about a micrometre.
+      const world = coreUtilities.imageToWorldCoords('test:oblique', point) as Point3;
+      space.toWorld(point).forEach((value, axis) => expect(value).toBeCloseTo(world[axis]!, 3));
+      const back = coreUtilities.worldToImageCoords('test:oblique', world) as Point2;
+      space.toImage(world).forEach((value, axis) => expect(value).toBeCloseTo(back[axis]!, 3));
+      space
+        .toImage(space.toWorld(point))
+        .forEach((value, axis) => expect(value).toBeCloseTo(point[axis]!, 9));
+    }
+  });
+
+  it('gives an image without geometry the plane the stack viewport draws it on, where Cornerstone throws', () => {
+    // Ultrasound, secondary capture, most multi-frame images: no ImagePositionPatient nor orientation.
+    expect(() => coreUtilities.worldToImageCoords('test:no-geometry', [1, 2, 0])).toThrow();
+    const space = imagePlaneSpace(metaData.get('imagePlaneModule', 'test:no-geometry'));
+    expect(space.toWorld([0.5, 0.5])).toEqual([0, 0, 0]);
+    expect(space.toWorld([10.5, 20.5])).toEqual([10, 20, 0]);
+    expect(space.toImage([10, 20, 0])).toEqual([10.5, 20.5]);
   });
 });
 

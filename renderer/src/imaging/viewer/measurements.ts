@@ -15,6 +15,50 @@ export interface CoordinateSpace {
   toImage(point: Point3): Point2;
 }
 
+/** The part of Cornerstone's imagePlaneModule the conversions read; any of it may be missing. */
+export interface ImagePlaneLike {
+  rowCosines?: ArrayLike<number> | null;
+  columnCosines?: ArrayLike<number> | null;
+  imagePositionPatient?: ArrayLike<number> | null;
+  rowPixelSpacing?: number | null;
+  columnPixelSpacing?: number | null;
+}
+
+/**
+ * An image's coordinate space as the stack viewport draws it: its plane's values, or where the
+ * image has none (ultrasound, secondary capture, most multi-frame images) Cornerstone's defaults —
+ * origin 0, rows along x, columns along y, 1 mm pixels (core's getImagePlaneModule). Core's own
+ * imageToWorldCoords and worldToImageCoords read the plane without those defaults and throw on such
+ * an image, which left a measurement drawn on it out of the list, unsaved. Same formulas as theirs.
+ */
+export function imagePlaneSpace(plane: ImagePlaneLike | null | undefined): CoordinateSpace {
+  const row = Array.from(plane?.rowCosines ?? [1, 0, 0]);
+  const column = Array.from(plane?.columnCosines ?? [0, 1, 0]);
+  const origin = Array.from(plane?.imagePositionPatient ?? [0, 0, 0]);
+  const rowSpacing = plane?.rowPixelSpacing || 1;
+  const columnSpacing = plane?.columnPixelSpacing || 1;
+  const at = (vector: number[], index: number) => vector[index] ?? 0;
+  return {
+    toWorld: ([x, y]) =>
+      [0, 1, 2].map(
+        (axis) =>
+          at(origin, axis) +
+          at(row, axis) * rowSpacing * (x - 0.5) +
+          at(column, axis) * columnSpacing * (y - 0.5),
+      ) as Point3,
+    toImage: (point) => {
+      const corner = [0, 1, 2].map(
+        (axis) =>
+          at(point, axis) -
+          (at(origin, axis) - (at(column, axis) * columnSpacing) / 2 - (at(row, axis) * rowSpacing) / 2),
+      );
+      const along = (vector: number[]) =>
+        corner.reduce((sum, value, axis) => sum + value * at(vector, axis), 0);
+      return [along(row) / rowSpacing, along(column) / columnSpacing];
+    },
+  };
+}
+
 /** Cornerstone's tool names for the contract's kinds. */
 export const toolNameOfKind: Record<MeasurementKind, string> = {
   length: 'Length',

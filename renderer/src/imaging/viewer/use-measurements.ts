@@ -4,14 +4,7 @@
  * (imaging.saveMeasurements). A measurement differing from its saved form, a new one, or a saved
  * one removed since counts as unsaved.
  */
-import {
-  eventTarget,
-  getRenderingEngine,
-  imageLoader,
-  metaData,
-  utilities as coreUtilities,
-  type Types,
-} from '@cornerstonejs/core';
+import { eventTarget, getRenderingEngine, imageLoader, metaData } from '@cornerstonejs/core';
 import * as cst from '@cornerstonejs/tools';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { MeasurementView, StudyView } from '../../../../main/contract/imaging-types';
@@ -19,11 +12,13 @@ import { invoke } from '../../tabib-client';
 import { frameImageId, parseTabibImageId } from './image-ids';
 import {
   annotationToMeasurement,
+  imagePlaneSpace,
   kindOfToolName,
   measurementToAnnotation,
   sameMeasurement,
   type AnnotationLike,
   type CoordinateSpace,
+  type ImagePlaneLike,
   type Point3,
 } from './measurements';
 
@@ -65,16 +60,7 @@ export interface MeasurementsState {
 }
 
 function spaceOf(imageId: string): CoordinateSpace {
-  return {
-    toWorld: (point) => coreUtilities.imageToWorldCoords(imageId, point) as Point3,
-    toImage: (point) => {
-      const [column, row] = coreUtilities.worldToImageCoords(imageId, point as Types.Point3) as [
-        number,
-        number,
-      ];
-      return [column, row];
-    },
-  };
+  return imagePlaneSpace(metaData.get('imagePlaneModule', imageId) as ImagePlaneLike | undefined);
 }
 
 export function useMeasurements(study: StudyView, renderingEngineId: string | null): MeasurementsState {
@@ -302,10 +288,7 @@ export function useMeasurements(study: StudyView, renderingEngineId: string | nu
     let changed = false;
     for (const { measurement, saved: isSaved } of items) {
       if (!drawn.has(measurement.id) || drawnStyles.current.get(measurement.id) === isSaved) continue;
-      cst.annotation.config.style.setAnnotationStyles(
-        measurement.id,
-        isSaved ? {} : UNSAVED_STYLE,
-      );
+      cst.annotation.config.style.setAnnotationStyles(measurement.id, isSaved ? {} : UNSAVED_STYLE);
       drawnStyles.current.set(measurement.id, isSaved);
       changed = true;
     }
