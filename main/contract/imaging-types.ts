@@ -72,6 +72,11 @@ export interface MeasurementView {
   values: Partial<Record<'length' | 'angle' | 'area' | 'mean' | 'stdDev' | 'min' | 'max' | 'value', number>>;
   /** The unit of mean/stdDev/min/max/value: 'HU' for CT, '' for others. */
   unit: string;
+  /**
+   * 'px' when the image has no pixel spacing (an uncalibrated ultrasound, a secondary capture):
+   * length and area are then in pixels and pixels², not mm and mm². Absent: mm.
+   */
+  geometryUnit?: 'mm' | 'px';
 }
 
 export const reportStatuses = ['preliminary', 'final', 'amended'] as const;

@@ -174,11 +174,17 @@ const mainValue: Record<MeasurementKind, ValueKey | null> = {
   arrow: null,
 };
 
-/** UCUM for a value: geometry in mm, deg, mm2; pixel statistics in the modality's unit (HU for CT). */
-function quantity(key: ValueKey, value: number, unit: string): Quantity {
-  if (key === 'length') return { value, unit: 'mm', system: UCUM, code: 'mm' };
+/**
+ * UCUM for a value: geometry in mm, deg, mm2; pixel statistics in the modality's unit (HU for CT).
+ * On an image without pixel spacing, length and area are in pixels, which UCUM has no unit for:
+ * said in `unit` alone.
+ */
+function quantity(key: ValueKey, value: number, unit: string, geometryUnit: 'mm' | 'px'): Quantity {
+  if (key === 'length')
+    return geometryUnit === 'px' ? { value, unit: 'px' } : { value, unit: 'mm', system: UCUM, code: 'mm' };
   if (key === 'angle') return { value, unit: '°', system: UCUM, code: 'deg' };
-  if (key === 'area') return { value, unit: 'mm²', system: UCUM, code: 'mm2' };
+  if (key === 'area')
+    return geometryUnit === 'px' ? { value, unit: 'px²' } : { value, unit: 'mm²', system: UCUM, code: 'mm2' };
   if (unit === 'HU') return { value, unit: 'HU', system: UCUM, code: "[hnsf'U]" };
   return unit ? { value, unit } : { value, system: UCUM, code: '1' };
 }
@@ -205,15 +211,16 @@ export function measurementObservation(
   previous?: Observation,
 ): Observation {
   const main = mainValue[measurement.kind];
+  const geometryUnit = measurement.geometryUnit ?? 'mm';
   const components: ObservationComponent[] = valueKeys
     .filter((key) => measurement.values[key] !== undefined)
     .map((key) => ({
       code: concept(MEASUREMENT_VALUE_SYSTEM, key, valueCodings[key]),
-      valueQuantity: quantity(key, measurement.values[key] as number, measurement.unit),
+      valueQuantity: quantity(key, measurement.values[key] as number, measurement.unit, geometryUnit),
     }));
   const mainQuantity =
     main !== null && measurement.values[main] !== undefined
-      ? quantity(main, measurement.values[main], measurement.unit)
+      ? quantity(main, measurement.values[main], measurement.unit, geometryUnit)
       : null;
   const geometry: Extension[] = [
     { url: 'kind', valueCode: measurement.kind },
@@ -223,6 +230,7 @@ export function measurementObservation(
     { url: 'points', valueString: JSON.stringify(measurement.points) },
     ...(measurement.label ? [{ url: 'label', valueString: measurement.label }] : []),
     ...(measurement.unit ? [{ url: 'unit', valueString: measurement.unit }] : []),
+    ...(geometryUnit === 'px' ? [{ url: 'geometryUnit', valueCode: 'px' }] : []),
   ];
   return {
     resourceType: 'Observation',
@@ -293,6 +301,7 @@ export function measurementView(observation: Observation): MeasurementView | nul
     label: part('label')?.valueString ?? '',
     values,
     unit: part('unit')?.valueString ?? '',
+    ...(part('geometryUnit')?.valueCode === 'px' ? { geometryUnit: 'px' as const } : {}),
   };
 }
 

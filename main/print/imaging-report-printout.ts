@@ -51,9 +51,11 @@ export async function imagingReportPrintout(
     const { values } = entry;
     const unit = entry.unit ? ` ${entry.unit}` : '';
     const parts: string[] = [];
-    if (values.length !== undefined) parts.push(`${format.number(values.length, 1)} mm`);
+    // Measured in pixels on an image without pixel spacing: printed so, never as mm.
+    const [lengthUnit, areaUnit] = entry.geometryUnit === 'px' ? ['px', 'px²'] : ['mm', 'mm²'];
+    if (values.length !== undefined) parts.push(`${format.number(values.length, 1)} ${lengthUnit}`);
     if (values.angle !== undefined) parts.push(`${format.number(values.angle, 1)}°`);
-    if (values.area !== undefined) parts.push(`${format.number(values.area, 1)} mm²`);
+    if (values.area !== undefined) parts.push(`${format.number(values.area, 1)} ${areaUnit}`);
     if (values.value !== undefined) parts.push(`${format.number(values.value, 1)}${unit}`);
     if (
       values.mean !== undefined &&

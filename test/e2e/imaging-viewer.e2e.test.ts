@@ -865,6 +865,9 @@ describe('a measurement on a frame of a multi-frame image', () => {
     expect(saved.map(({ sopInstanceUid, frame: number }) => [sopInstanceUid, number])).toEqual([
       [corpus.multiFrame.sopUid, 3],
     ]);
+    // The image has no pixel spacing: measured, listed and kept in pixels, not mm.
+    expect(saved[0]!.geometryUnit).toBe('px');
+    expect(await item.getByTestId('viewer-measurement-value').innerText()).toMatch(/^\d+,\d px$/);
 
     await closeStudy(page);
     await openStudy(page, corpus.multiFrame.studyUid);

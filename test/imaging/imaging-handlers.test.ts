@@ -497,6 +497,36 @@ describe('imaging calls through the services', () => {
     );
   });
 
+  it('keeps a measurement made in pixels (an image without pixel spacing) in pixels, not mm', async () => {
+    const [sopA] = axial.sops as [string];
+    const inPixels: MeasurementView = {
+      id: '44444444-4444-4444-8444-444444444444',
+      kind: 'rectangle',
+      seriesInstanceUid: axial.seriesUid,
+      sopInstanceUid: sopA,
+      frame: 1,
+      points: [
+        [2, 2],
+        [12, 2],
+        [2, 12],
+        [12, 12],
+      ],
+      label: '',
+      values: { area: 100, mean: 12.5, stdDev: 1.5 },
+      unit: '',
+      geometryUnit: 'px',
+    };
+    const saved = await station.call<MeasurementView[]>('imaging.saveMeasurements', {
+      studyInstanceUid: studyUid,
+      measurements: [inPixels],
+    });
+    expect(saved).toEqual([inPixels]);
+    const observation = record.store.read<Observation>('Observation', inPixels.id) as Observation;
+    // UCUM has no pixel: the unit said, no code claimed.
+    expect(observation.valueQuantity).toEqual({ value: 100, unit: 'px²' });
+    expect(await station.call('imaging.measurements', { studyInstanceUid: studyUid })).toEqual([inPixels]);
+  });
+
   it('writes the report as a DiagnosticReport, with optimistic locking and the status rules', async () => {
     const input = {
       studyInstanceUid: studyUid,

@@ -85,7 +85,18 @@ describe('the imaging report printout', () => {
       values: { length: 25.4 },
       unit: '',
     };
-    await station.call('imaging.saveMeasurements', { studyInstanceUid, measurements: [measurement] });
+    // One measured in pixels (as on an image without pixel spacing): printed in pixels.
+    const inPixels: MeasurementView = {
+      ...measurement,
+      id: 'aaaaaaaa-bbbb-4ccc-8ddd-ffffffffffff',
+      label: 'Repère',
+      values: { length: 61.2 },
+      geometryUnit: 'px',
+    };
+    await station.call('imaging.saveMeasurements', {
+      studyInstanceUid,
+      measurements: [measurement, inPixels],
+    });
     const report = {
       studyInstanceUid,
       status: 'preliminary',
@@ -124,6 +135,7 @@ describe('the imaging report printout', () => {
       'Mesures',
       'Ventricule latéral',
       '25,4 mm',
+      '61,2 px',
       doctor.display,
     ])
       expect(text, expected).toContain(expected);

@@ -56,6 +56,7 @@ const measurement = z
       .partial()
       .strict(),
     unit: text(20),
+    geometryUnit: z.enum(['mm', 'px']).optional(),
   })
   .strict();
 

@@ -142,6 +142,26 @@ describe('measurements between Cornerstone and the contract', () => {
     } satisfies MeasurementView);
   });
 
+  it('says when Cornerstone measured in pixels (an image without pixel spacing)', () => {
+    const ref = { sopInstanceUid: '1.2.3.2', frame: 2, seriesInstanceUid: '1.2.3' };
+    const stats = annotation.data.cachedStats?.[`imageId:${imageId}`] as Record<string, unknown>;
+    const inPixels = {
+      ...annotation,
+      data: { ...annotation.data, cachedStats: { [`imageId:${imageId}`]: { ...stats, areaUnit: 'px²' } } },
+    };
+    expect(annotationToMeasurement(inPixels, ref, space, 'US')?.geometryUnit).toBe('px');
+    expect(annotationToMeasurement(annotation, ref, space, 'US')).not.toHaveProperty('geometryUnit');
+    const length: AnnotationLike = {
+      ...annotation,
+      metadata: { toolName: 'Length', referencedImageId: imageId },
+      data: { ...annotation.data, cachedStats: { [`imageId:${imageId}`]: { length: 42, unit: 'px' } } },
+    };
+    expect(annotationToMeasurement(length, ref, space, 'US')).toMatchObject({
+      values: { length: 42 },
+      geometryUnit: 'px',
+    });
+  });
+
   it('draws a saved measurement back where it was (world coordinates, its image, its id)', () => {
     const measurement = annotationToMeasurement(
       annotation,

@@ -22,9 +22,13 @@ export function formatMeasurement(
     );
   const { values } = measurement;
   const unit = measurement.unit ? ` ${measurement.unit}` : '';
+  // An image without pixel spacing: Cornerstone measured in pixels, and says so.
+  const pixels = measurement.geometryUnit === 'px';
   switch (measurement.kind) {
     case 'length':
-      return values.length !== undefined ? t('viewer.values.length', { value: number(values.length) }) : '';
+      return values.length !== undefined
+        ? t(pixels ? 'viewer.values.lengthPx' : 'viewer.values.length', { value: number(values.length) })
+        : '';
     case 'angle':
       return values.angle !== undefined ? t('viewer.values.angle', { value: number(values.angle) }) : '';
     case 'probe':
@@ -33,7 +37,8 @@ export function formatMeasurement(
       return measurement.label;
     default: {
       const parts: string[] = [];
-      if (values.area !== undefined) parts.push(t('viewer.values.area', { value: number(values.area) }));
+      if (values.area !== undefined)
+        parts.push(t(pixels ? 'viewer.values.areaPx' : 'viewer.values.area', { value: number(values.area) }));
       if (values.mean !== undefined)
         parts.push(t('viewer.values.mean', { value: `${number(values.mean)}${unit}` }));
       if (values.stdDev !== undefined)

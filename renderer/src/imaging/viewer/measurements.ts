@@ -121,22 +121,39 @@ const statNames: Record<MeasurementKind, [ValueName, string][]> = {
   arrow: [],
 };
 
+/** Cornerstone's cachedStats of the annotation, for its image. */
+function statsOf(annotation: AnnotationLike): Record<string, unknown> {
+  const stats = annotation.data.cachedStats ?? {};
+  return (
+    (annotation.metadata.referencedImageId && stats[`imageId:${annotation.metadata.referencedImageId}`]) ||
+    Object.values(stats)[0] ||
+    {}
+  );
+}
+
 /** The annotation's computed values (Cornerstone's cachedStats, for its image), finite ones only. */
 export function measurementValues(
   annotation: AnnotationLike,
   kind: MeasurementKind,
 ): MeasurementView['values'] {
-  const stats = annotation.data.cachedStats ?? {};
-  const target =
-    (annotation.metadata.referencedImageId && stats[`imageId:${annotation.metadata.referencedImageId}`]) ||
-    Object.values(stats)[0] ||
-    {};
+  const target = statsOf(annotation);
   const values: MeasurementView['values'] = {};
   for (const [name, stat] of statNames[kind]) {
     const value = target[stat];
     if (typeof value === 'number' && Number.isFinite(value)) values[name] = round(value, 4);
   }
   return values;
+}
+
+/**
+ * Whether Cornerstone measured the annotation in pixels: its image has no pixel spacing, and its
+ * stats say so ('px' for a length, 'px²' for an area).
+ */
+function inPixels(annotation: AnnotationLike): boolean {
+  const target = statsOf(annotation);
+  return [target.unit, target.areaUnit, target.lengthUnit].some(
+    (unit) => typeof unit === 'string' && unit.startsWith('px'),
+  );
 }
 
 /** The contract's view of an annotation drawn on `ref`; null for a tool the contract does not keep. */
@@ -163,6 +180,7 @@ export function annotationToMeasurement(
     label: annotation.data.label ?? '',
     values: measurementValues(annotation, kind),
     unit: modality === 'CT' && kind !== 'length' && kind !== 'angle' && kind !== 'arrow' ? 'HU' : '',
+    ...(inPixels(annotation) ? { geometryUnit: 'px' as const } : {}),
   };
 }
 
