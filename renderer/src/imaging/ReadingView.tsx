@@ -6,7 +6,7 @@ import {
   IconLayoutSidebarLeftCollapse,
   IconLayoutSidebarRightCollapse,
 } from '@tabler/icons-react';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CachedStudy, StudyView } from '../../../main/contract/imaging-types';
 import { useConfig } from '../app/config-context';
@@ -51,11 +51,10 @@ export function ReadingView({ studyInstanceUid, active, onBack, onStudyChanged }
   const { state, reload } = useLoaded(load, true);
   // While the study's view travels, the study as the worklist listed it: the reading screen and
   // its viewer are drawn with it (no series yet), so that the view, once here, only sets the image.
-  const [summary] = useState(() => openingSummary(studyInstanceUid));
-  const opening = useMemo<StudyView | null>(
-    () => (summary ? { study: summary, series: [], report: null } : null),
-    [summary],
-  );
+  const [opening] = useState<StudyView | null>(() => {
+    const summary = openingSummary(studyInstanceUid);
+    return summary ? { study: summary, series: [], report: null } : null;
+  });
   // The image first: the report's form is rendered once the viewer has drawn its first image, or
   // after 2 s if it draws none (a study without images, a failure), so that the two do not share
   // the main thread while the radiologist waits for the image. Without the viewer, at once.

@@ -3,7 +3,7 @@
  * codecs load with it, in their own chunk, the first time a study is opened.
  */
 import { Center, Loader } from '@mantine/core';
-import { lazy, Suspense, useMemo, type JSX } from 'react';
+import { lazy, Suspense, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StudyView } from '../../../../main/contract/imaging-types';
 import { instanceImageIds, openingSeries } from './image-ids';
@@ -46,9 +46,9 @@ export function preloadStudyViewer(): void {
 let lastOpened: string | null = null;
 
 /**
- * The image a study opens on (its first series' first image), as soon as the study's view is
- * known: its bytes asked for, once per study (not again when its view is reloaded: the image is in
- * Cornerstone's cache then), taken from the study's opening if it asked already; and, once the
+ * The image a study opens on (its first series' first image), as soon as the study's view comes
+ * (study-opening.ts, for every view the reading screen shows): its bytes asked for, once per study
+ * (not again when its view is reloaded: the image is in Cornerstone's cache then); and, once the
  * viewer has started, decoded into Cornerstone's cache while the reading screen mounts.
  */
 export function openFirstImage(view: StudyView): void {
@@ -66,8 +66,6 @@ export function StudyViewer(props: StudyViewerProps): JSX.Element {
   // Loaded already (preloadStudyViewer, or an earlier study): no suspension, for React holds a
   // revealed fallback about 300 ms before showing what replaces it.
   const ViewerCore = loadedViewer?.default ?? LazyViewerCore;
-  // The first image (the viewports show index 0), if the study's opening did not ask for it yet.
-  useMemo(() => openFirstImage(props.study), [props.study]);
   return (
     <Suspense
       fallback={

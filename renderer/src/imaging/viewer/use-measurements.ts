@@ -234,7 +234,7 @@ export function useMeasurements(study: StudyView, renderingEngineId: string | nu
               row[2] * column[0] - row[0] * column[2],
               row[0] * column[1] - row[1] * column[0],
             ];
-            const annotation = measurementToAnnotation(measurement, imageId, spaceOf(imageId), {
+            const annotation = measurementToAnnotation(measurement, imageId, imagePlaneSpace(plane), {
               viewPlaneNormal: [-normal[0], -normal[1], -normal[2]],
               viewUp: [-column[0], -column[1], -column[2]],
               frameOfReferenceUid: plane.frameOfReferenceUID ?? viewport.getFrameOfReferenceUID(),
