@@ -1,7 +1,8 @@
 /**
  * Fills a demonstration workstation's record with synthetic patients (main/record/demo), applied
- * as a pull from the national record would be: in chunks, each one transaction, with progress.
- * Between chunks the worker yields, so other calls are answered while a large seed runs.
+ * as a pull from the national record would be: in chunks, each one transaction, with progress, the
+ * WAL checkpointed on another thread (LocalRecord.startBulkImport). Between chunks the worker
+ * yields, so other calls are answered while a large seed runs.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Resource } from '@medplum/fhirtypes';
@@ -32,24 +33,30 @@ export async function seedDemoRecord(
   const first = record.store.counts().patients;
   let resources = 0;
   const chunk = chunkFor(request.patients);
-  for (let start = 0; start < request.patients; start += chunk) {
-    const batch: Resource[] = [];
-    for (let index = start; index < Math.min(request.patients, start + chunk); index++) {
-      const generated = generatePatientRecord({
-        country,
-        seed: request.seed,
-        index: first + index,
-        now,
-        terminology,
-        practitioners: staff.practitioners,
-        nationalId: (random) => uniqueSyntheticNationalId(country, first + index, random),
-      });
-      batch.push(generated.patient, ...generated.resources);
+  // The WAL checkpointed on another thread while the next chunk is generated and written.
+  const bulk = await record.startBulkImport();
+  try {
+    for (let start = 0; start < request.patients; start += chunk) {
+      const batch: Resource[] = [];
+      for (let index = start; index < Math.min(request.patients, start + chunk); index++) {
+        const generated = generatePatientRecord({
+          country,
+          seed: request.seed,
+          index: first + index,
+          now,
+          terminology,
+          practitioners: staff.practitioners,
+          nationalId: (random) => uniqueSyntheticNationalId(country, first + index, random),
+        });
+        batch.push(generated.patient, ...generated.resources);
+      }
+      bulk.import(batch, actor, { description: 'demonstration seed' });
+      resources += batch.length;
+      progress(Math.min(request.patients, start + chunk), request.patients);
+      await yieldToLoop();
     }
-    record.store.importRemote(batch, actor, { description: 'demonstration seed' });
-    resources += batch.length;
-    progress(Math.min(request.patients, start + chunk), request.patients);
-    await yieldToLoop();
+  } finally {
+    await bulk.finish();
   }
   return { patients: request.patients, resources, milliseconds: Math.round(performance.now() - started) };
 }

@@ -9,6 +9,7 @@ import type { ChartConcept, ChartHeader, Language, RecordStatus } from '../contr
 import { TabibError } from '../errors';
 import type { Actor, Workstation } from './actor';
 import { AuditLog } from './audit-log';
+import { BulkImport, type BulkImportOptions } from './bulk-import';
 import { RECORD_CIPHER, type RecordCipher } from './database/ciphers';
 import { keyPragma, openRecordDatabase, unlock, type RecordConnection } from './database/sqlite-connection';
 import { SyncQueries } from './database/sync-queries';
@@ -140,6 +141,7 @@ export class LocalRecord {
   readonly patients: PatientIndex;
   readonly search: PatientSearch;
   readonly store: ResourceStore;
+  private bulk: BulkImport | null = null;
 
   private constructor(
     private readonly connection: RecordConnection,
@@ -251,7 +253,23 @@ export class LocalRecord {
     };
   }
 
+  /**
+   * A bulk load from the national record (the demonstration seed): batches imported as pull pages
+   * are, the WAL checkpointed on another thread (bulk-import.ts). While one runs, another (a second
+   * seed) gets SQLite's automatic checkpoint. finish() it.
+   */
+  async startBulkImport(options: BulkImportOptions = {}): Promise<BulkImport> {
+    const access = this.bulk ? null : this.connection.access;
+    const bulk = await BulkImport.start(this.store, this.connection.sqlite, access, options, () => {
+      if (this.bulk === bulk) this.bulk = null;
+    });
+    if (access) this.bulk = bulk;
+    return bulk;
+  }
+
   close(): void {
+    this.bulk?.abandon();
+    this.bulk = null;
     this.connection.close();
   }
 }

@@ -31,7 +31,16 @@ export interface RecordConnection {
   sqlite: SqliteHandle;
   /** Query builder and migrator over the same handle; queries run synchronously (see SyncQueries). */
   kysely: Kysely<RecordDatabase>;
+  /** What a second connection to the same file needs (a background checkpointer: wal-checkpointer.ts). */
+  access: RecordAccess;
   close(): void;
+}
+
+/** The file, its cipher and key: held in memory only, like the key SQLite itself holds. */
+export interface RecordAccess {
+  path: string;
+  key: Uint8Array | null;
+  cipher: RecordCipher;
 }
 
 export function keyPragma(key: Uint8Array): string {
@@ -90,6 +99,7 @@ export async function openRecordDatabase(options: OpenOptions): Promise<RecordCo
   return {
     sqlite,
     kysely,
+    access: { path: options.path, key: options.key, cipher: options.cipher },
     close: () => {
       if (sqlite.open) {
         sqlite.pragma('wal_checkpoint(TRUNCATE)');
