@@ -8,17 +8,19 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { doctor, patient, recordFixture, type RecordFixture } from './record-fixture';
+import { BATCH_PATIENTS, generatedPatient } from './fixtures/bulk-load-patients';
 
 const TRIALS = Number(process.env.CRASH_TRIALS ?? 20);
 const writer = resolve(import.meta.dirname, 'fixtures', 'write-loop.ts');
+const bulkLoader = resolve(import.meta.dirname, 'fixtures', 'bulk-load-loop.ts');
 
 let fixture: RecordFixture;
 afterEach(() => fixture?.cleanup());
 
 /** Starts the writer, waits until it writes, lets it run `ms`, then kills it with SIGKILL. */
-function runAndKill(dir: string, ms: number): Promise<void> {
+function runAndKill(dir: string, ms: number, script = writer): Promise<void> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', writer, dir], {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, dir], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -95,5 +97,52 @@ describe('a writer killed mid-write', () => {
     }
     // The trials really interrupted a busy writer.
     expect(previous).toBeGreaterThan(TRIALS);
+  }, 240_000);
+});
+
+describe('a bulk load killed mid-batch, its WAL checkpointed on another thread', () => {
+  it(`leaves whole batches, each patient with all its resources and its audit entry (${Math.ceil(TRIALS / 2)} trials)`, async () => {
+    fixture = recordFixture();
+    let previous = 0;
+    for (let trial = 0; trial < Math.ceil(TRIALS / 2); trial++) {
+      // The child is killed while a batch is written, committed or checkpointed by the other thread.
+      await runAndKill(fixture.dir, 30 + ((trial * 53) % 400), bulkLoader);
+      const reopened = await fixture.open();
+      const sqlite = reopened.sqlite;
+      expect(sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+      const patients = (
+        sqlite.prepare("select id from resource where type = 'Patient' order by id").all() as { id: string }[]
+      ).map((row) => row.id);
+      expect(patients.length % BATCH_PATIENTS, 'whole batches only').toBe(0);
+      expect(patients.length).toBeGreaterThanOrEqual(previous);
+      const stored = new Map(
+        (
+          sqlite
+            .prepare(
+              'select patient_id, count(*) as n from resource where patient_id is not null group by patient_id',
+            )
+            .all() as { patient_id: string; n: number }[]
+        ).map((row) => [row.patient_id, row.n]),
+      );
+      const audited = new Set(
+        (
+          sqlite
+            .prepare("select distinct patient_id from audit_event where json like '%crash bulk%'")
+            .all() as { patient_id: string }[]
+        ).map((row) => row.patient_id),
+      );
+      for (let index = 0; index < patients.length; index++) {
+        const generated = generatedPatient(index);
+        const id = generated.patient.id as string;
+        expect(stored.get(id), `resources of patient #${index}`).toBe(generated.resources.length + 1);
+        expect(audited.has(id), `audit entry of patient #${index}`).toBe(true);
+      }
+      expect(stored.size).toBe(patients.length);
+      expect(reopened.store.counts().patients).toBe(patients.length);
+      previous = patients.length;
+      reopened.close();
+    }
+    // The trials really interrupted a busy load.
+    expect(previous).toBeGreaterThan(Math.ceil(TRIALS / 2) * BATCH_PATIENTS);
   }, 240_000);
 });
