@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { LocalRecord } from '../../main/record/local-record';
 import { doctor, patient, recordFixture, type RecordFixture } from './record-fixture';
 import { BATCH_PATIENTS, generatedPatient } from './fixtures/bulk-load-patients';
 
@@ -16,6 +17,12 @@ const bulkLoader = resolve(import.meta.dirname, 'fixtures', 'bulk-load-loop.ts')
 
 let fixture: RecordFixture;
 afterEach(() => fixture?.cleanup());
+
+/** A query's `key` → `n` rows as a map. */
+function countsBy(sqlite: LocalRecord['sqlite'], query: string): Map<string, number> {
+  const rows = sqlite.prepare(query).all() as { key: string; n: number }[];
+  return new Map(rows.map((row) => [row.key, row.n]));
+}
 
 /** Starts the writer, waits until it writes, lets it run `ms`, then kills it with SIGKILL. */
 function runAndKill(dir: string, ms: number, script = writer): Promise<void> {
@@ -52,23 +59,13 @@ describe('a writer killed mid-write', () => {
       const observations = sqlite
         .prepare("select id, version from resource where type = 'Observation'")
         .all() as { id: string; version: number }[];
-      const outbox = new Map(
-        (
-          sqlite
-            .prepare(
-              "select resource_id, count(*) as n from outbox where resource_type = 'Observation' group by resource_id",
-            )
-            .all() as { resource_id: string; n: number }[]
-        ).map((row) => [row.resource_id, row.n]),
+      const outbox = countsBy(
+        sqlite,
+        "select resource_id as key, count(*) as n from outbox where resource_type = 'Observation' group by resource_id",
       );
-      const audit = new Map(
-        (
-          sqlite
-            .prepare(
-              "select entity_id, count(*) as n from audit_event where entity_type = 'Observation' group by entity_id",
-            )
-            .all() as { entity_id: string; n: number }[]
-        ).map((row) => [row.entity_id, row.n]),
+      const audit = countsBy(
+        sqlite,
+        "select entity_id as key, count(*) as n from audit_event where entity_type = 'Observation' group by entity_id",
       );
       for (const { id, version } of observations) {
         expect(outbox.get(id), `outbox entries of Observation/${id}`).toBe(version);
@@ -115,14 +112,9 @@ describe('a bulk load killed mid-batch, its WAL checkpointed on another thread',
       ).map((row) => row.id);
       expect(patients.length % BATCH_PATIENTS, 'whole batches only').toBe(0);
       expect(patients.length).toBeGreaterThanOrEqual(previous);
-      const stored = new Map(
-        (
-          sqlite
-            .prepare(
-              'select patient_id, count(*) as n from resource where patient_id is not null group by patient_id',
-            )
-            .all() as { patient_id: string; n: number }[]
-        ).map((row) => [row.patient_id, row.n]),
+      const stored = countsBy(
+        sqlite,
+        'select patient_id as key, count(*) as n from resource where patient_id is not null group by patient_id',
       );
       const audited = new Set(
         (

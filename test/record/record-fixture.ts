@@ -19,9 +19,9 @@ export interface RecordFixture {
   cleanup(): void;
 }
 
-export function recordFixture(country: 'MA' | 'DZ' | 'TN' = 'MA'): RecordFixture {
-  const dir = mkdtempSync(join(tmpdir(), 'tabib-record-'));
-  const options: LocalRecordOptions = {
+/** A test record's options in `dir` (the crash tests' children open the parent's record with them). */
+export function recordOptionsIn(dir: string, country: 'MA' | 'DZ' | 'TN' = 'MA'): LocalRecordOptions {
+  return {
     databasePath: join(dir, 'record', 'tabib.db'),
     keyPath: join(dir, 'record', 'tabib.key.wrapped'),
     keychain: new KeyFileKeychain(join(dir, 'keychain', 'wrapping.key')),
@@ -29,6 +29,11 @@ export function recordFixture(country: 'MA' | 'DZ' | 'TN' = 'MA'): RecordFixture
     workstation: { id: '3f1d2c8e-0000-4000-8000-000000000001', facilityId: 'CS-0001' },
     rules: createSearchRules(resourcesDir, country),
   };
+}
+
+export function recordFixture(country: 'MA' | 'DZ' | 'TN' = 'MA'): RecordFixture {
+  const dir = mkdtempSync(join(tmpdir(), 'tabib-record-'));
+  const options = recordOptionsIn(dir, country);
   return {
     dir,
     options,
