@@ -125,6 +125,9 @@ export class WalCheckpointer {
     const buffer = new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT);
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
+      // Evaluated code takes its module type from the flags a worker inherits (`--input-type=module`
+      // would make it an ES module, without require): none are passed on.
+      execArgv: [],
       workerData: {
         driver,
         state: buffer,
