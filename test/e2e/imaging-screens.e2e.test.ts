@@ -418,10 +418,28 @@ describe('the imaging screens', () => {
     await poll(() => list.isVisible()).toBe(true);
     expect(await list.locator('tbody tr').getAttribute('data-study-uid')).toBe(studyUid);
     expect(await page.getByTestId('chart-tab-imaging').innerText()).toContain('التصوير الطبي');
+    // Every state the reading screen shows, from the click on: drawn with the chart's row while the
+    // study's view travels ('opening'), never a bare loader ('loading').
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { readingStates: string[] }).readingStates = seen;
+      new MutationObserver(() => {
+        const state = document.querySelector('[data-testid="reading"]')?.getAttribute('data-state');
+        if (state && seen.at(-1) !== state) seen.push(state);
+      }).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['data-state'],
+      });
+    });
     await list.getByTestId('patient-imaging-open').click();
     const reading = page.getByTestId('reading');
     await poll(() => reading.getAttribute('data-study-uid')).toBe(studyUid);
     await poll(() => reading.getAttribute('data-state')).toBe('ready');
+    expect(
+      await page.evaluate(() => (window as unknown as { readingStates: string[] }).readingStates),
+    ).toEqual(['opening', 'ready']);
     await poll(() => page.getByTestId('report-editor').isVisible()).toBe(true);
     await page.getByTestId('report-conclusion').fill('فحص طبيعي.');
     await page.getByTestId('report-conclusion').press('Control+s');

@@ -61,7 +61,7 @@ export function PatientImagingTab({ patientId, active }: ChartTabProps) {
                       variant="outline"
                       color="teal.9"
                       leftSection={<IconEye size={14} aria-hidden />}
-                      onClick={() => openStudy(study.studyInstanceUid)}
+                      onClick={() => openStudy(study.studyInstanceUid, study)}
                       data-testid="patient-imaging-open"
                     >
                       {t('imagingScreens.worklist.open')}

@@ -4,6 +4,7 @@
  * so asking twice for the same study opens it twice.
  */
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import type { CachedStudy } from '../../../main/contract/imaging-types';
 import { startOpeningStudy } from './study-opening';
 
 export interface StudyRequest {
@@ -13,7 +14,8 @@ export interface StudyRequest {
 
 interface ImagingNavigation {
   request: StudyRequest | null;
-  openStudy(studyInstanceUid: string): void;
+  /** `known`: the study as the caller lists it, so the reading screen is drawn before its view comes. */
+  openStudy(studyInstanceUid: string, known?: CachedStudy): void;
 }
 
 const ImagingNavigationContext = createContext<ImagingNavigation | null>(null);
@@ -28,8 +30,8 @@ export function ImagingNavigationProvider({
 }) {
   const [request, setRequest] = useState<StudyRequest | null>(null);
   const openStudy = useCallback(
-    (studyInstanceUid: string) => {
-      startOpeningStudy(studyInstanceUid);
+    (studyInstanceUid: string, known?: CachedStudy) => {
+      startOpeningStudy(studyInstanceUid, known);
       setRequest((previous) => ({ studyInstanceUid, sequence: (previous?.sequence ?? 0) + 1 }));
       onShowImaging();
     },
@@ -45,6 +47,6 @@ export function useStudyRequest(): StudyRequest | null {
 }
 
 /** Opens a study in the imaging section; null outside the frame (nothing to open it in). */
-export function useOpenStudy(): ((studyInstanceUid: string) => void) | null {
+export function useOpenStudy(): ImagingNavigation['openStudy'] | null {
   return useContext(ImagingNavigationContext)?.openStudy ?? null;
 }
