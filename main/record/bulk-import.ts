@@ -33,7 +33,6 @@ export class BulkImport {
   private readonly autocheckpoint: number;
   private readonly maxWalFrames: number;
   private checkpointer: WalCheckpointer | null = null;
-  private stopped: Promise<void> = Promise.resolve();
   private finished = false;
   /** The request that followed the last catch-up: checkpoints before it saw the WAL before it restarted. */
   private sinceRestart = 0;
@@ -113,10 +112,9 @@ export class BulkImport {
       this.stopCheckpointer();
       this.onFinished();
     }
-    await this.stopped;
   }
 
-  /** The record is closing under a load that was not finished: stop the thread without waiting. */
+  /** The record is closing under a load that was not finished: stop the thread (it closes its connection first). */
   abandon(): void {
     this.finished = true;
     this.stopCheckpointer();
@@ -139,6 +137,6 @@ export class BulkImport {
     if (!checkpointer) return;
     this.checkpointer = null;
     if (this.sqlite.open) this.sqlite.pragma(`wal_autocheckpoint = ${this.autocheckpoint}`);
-    this.stopped = checkpointer.stop();
+    checkpointer.stop();
   }
 }

@@ -10,7 +10,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Resource } from '@medplum/fhirtypes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BulkImport } from '../../main/record/bulk-import';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { RECORD_CIPHER } from '../../main/record/database/ciphers';
+import { unlock } from '../../main/record/database/sqlite-connection';
+import { RecordKeyFile } from '../../main/record/record-key';
 import { generateDemoPractitioners, generatePatientRecord } from '../../main/record/demo/generator';
 import { loadTerminology } from '../../main/record/demo/terminology';
 import { uniqueSyntheticNationalId } from '../../main/record/identity/national-id';
@@ -147,6 +150,14 @@ describe('a bulk import', () => {
     const bulk = await record.startBulkImport();
     bulk.import(batchOf(0, 8), doctor, { description: 'bulk test' });
     record.close();
+    // Closed means closed: no connection of the load's thread holds the file either, so the
+    // journal can leave WAL mode at once (what a rekey does next, and cannot do beside one).
+    const key = await new RecordKeyFile(fixture.options.keychain, fixture.options.keyPath).read();
+    const raw = new Database(fixture.options.databasePath, { fileMustExist: true });
+    unlock(raw, key, RECORD_CIPHER);
+    expect(raw.pragma('journal_mode = DELETE', { simple: true })).toBe('delete');
+    expect(raw.pragma('journal_mode = WAL', { simple: true })).toBe('wal');
+    raw.close();
     expect(() => bulk.import(batchOf(8, 1), doctor, { description: 'bulk test' })).toThrow(/finished/);
     await bulk.finish();
     const reopened = await fixture.open();

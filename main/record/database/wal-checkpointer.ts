@@ -44,13 +44,14 @@ const CHECKPOINTED = 3;
 const BUSY = 4;
 const STOP = 5;
 const FAILED = 6;
-const SLOTS = 7;
+const CLOSED = 7;
+const SLOTS = 8;
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const state = new Int32Array(workerData.state);
-const [REQUESTED, DONE, LOG, CHECKPOINTED, BUSY, STOP, FAILED] = [0, 1, 2, 3, 4, 5, 6];
+const [REQUESTED, DONE, LOG, CHECKPOINTED, BUSY, STOP, FAILED, CLOSED] = [0, 1, 2, 3, 4, 5, 6, 7];
 let db;
 try {
   db = new Database(workerData.path, { fileMustExist: true });
@@ -91,6 +92,8 @@ if (db) {
     Atomics.notify(state, DONE);
   }
   db.close();
+  Atomics.store(state, CLOSED, 1);
+  Atomics.notify(state, CLOSED);
 }
 `;
 
@@ -100,7 +103,6 @@ export class WalCheckpointer {
   private readonly state: Int32Array;
   private failure: string | null = null;
   private exited = false;
-  private readonly exit: Promise<void>;
 
   private constructor(
     private readonly worker: Worker,
@@ -110,12 +112,7 @@ export class WalCheckpointer {
     worker.on('message', (message: { type: string; message?: string }) => {
       if (message.type === 'failed') this.failure ??= message.message ?? 'failed';
     });
-    this.exit = new Promise((resolve) =>
-      worker.once('exit', () => {
-        this.exited = true;
-        resolve();
-      }),
-    );
+    worker.once('exit', () => (this.exited = true));
     // An unfinished load must not keep the process alive.
     worker.unref();
   }
@@ -192,10 +189,19 @@ export class WalCheckpointer {
     }
   }
 
-  /** Stops the thread after the checkpoint in progress, if any; resolves when it has closed its connection. */
-  stop(): Promise<void> {
+  /**
+   * Stops the thread after the checkpoint in progress, if any, and blocks until it has closed its
+   * connection (at most `timeoutMs`): once this returns, nothing of it holds the file (a rekey
+   * switches the journal mode next, which needs the file to itself).
+   */
+  stop(timeoutMs = 10_000): void {
     Atomics.store(this.state, STOP, 1);
     Atomics.notify(this.state, REQUESTED);
-    return this.exit;
+    const deadline = performance.now() + timeoutMs;
+    while (Atomics.load(this.state, CLOSED) === 0 && !this.exited) {
+      const left = deadline - performance.now();
+      if (left <= 0) return;
+      Atomics.wait(this.state, CLOSED, 0, Math.min(left, 250));
+    }
   }
 }
