@@ -880,5 +880,36 @@ describe('a measurement on a frame of a multi-frame image', () => {
     await page.keyboard.press('ArrowUp');
     await poll(() => renderedImage(page)).toBe(frame(2));
     await poll(() => viewport.locator('svg line').count()).toBe(0);
+
+    // Ctrl+S the moment the mouse is released, before the list has read the line's last move:
+    // saved where the line ends, so it stays saved once the list catches up.
+    await page.getByTestId('viewer-tool-length').click();
+    await viewport.focus();
+    const box = (await viewport.boundingBox())!;
+    const [x0, y0] = [box.x + box.width / 2 - 60, box.y + box.height / 2 + 40];
+    await page.mouse.move(x0, y0);
+    await page.mouse.down();
+    for (let step = 1; step <= 12; step++) await page.mouse.move(x0 + step * 10, y0 + step * 3);
+    await page.mouse.up();
+    await page.keyboard.press('Control+S');
+    await poll(() => item.count()).toBe(2);
+    await page.clock.setFixedTime(new Date(FIXED_NOW.getTime() + 5_000));
+    await poll(() =>
+      item.evaluateAll((items) =>
+        items.every((each) =>
+          / px$/.test(each.querySelector('[data-testid="viewer-measurement-value"]')?.textContent ?? ''),
+        ),
+      ),
+    ).toBe(true);
+    await poll(() => page.getByTestId('viewer-save').getAttribute('data-unsaved')).toBe('0');
+    await settled(page);
+    expect(await item.evaluateAll((items) => items.map((each) => each.getAttribute('data-saved')))).toEqual([
+      'true',
+      'true',
+    ]);
+    const both = await pageCall<MeasurementView[]>(page, 'imaging.measurements', {
+      studyInstanceUid: corpus.multiFrame.studyUid,
+    });
+    expect(both.map((measurement) => measurement.frame).sort()).toEqual([2, 3]);
   }, 120_000);
 });

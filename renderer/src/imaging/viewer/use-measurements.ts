@@ -63,6 +63,18 @@ function spaceOf(imageId: string): CoordinateSpace {
   return imagePlaneSpace(metaData.get('imagePlaneModule', imageId) as ImagePlaneLike | undefined);
 }
 
+/** The study's measurements as they stand: what is drawn, and the saved ones not drawn yet (not shown since they were read). */
+function currentOf(
+  drawn: Map<string, MeasurementView>,
+  saved: Map<string, MeasurementView>,
+  materialised: ReadonlySet<string>,
+): MeasurementView[] {
+  const list = [...drawn.values()];
+  for (const measurement of saved.values())
+    if (!materialised.has(measurement.id) && !drawn.has(measurement.id)) list.push(measurement);
+  return list;
+}
+
 export function useMeasurements(study: StudyView, renderingEngineId: string | null): MeasurementsState {
   const studyUid = study.study.studyInstanceUid;
   const seriesOfInstance = useMemo(() => {
@@ -104,7 +116,7 @@ export function useMeasurements(study: StudyView, renderingEngineId: string | nu
   }, [saved, drawn]);
 
   /** This study's annotations in Cornerstone's state, as the contract's measurements. */
-  const readDrawn = useCallback(() => {
+  const collectDrawn = useCallback((): Map<string, MeasurementView> => {
     const next = new Map<string, MeasurementView>();
     for (const annotation of cst.annotation.state.getAllAnnotations() as unknown as AnnotationLike[]) {
       if (!kindOfToolName[annotation.metadata.toolName]) continue;
@@ -133,8 +145,9 @@ export function useMeasurements(study: StudyView, renderingEngineId: string | nu
         if (previous) next.set(previous.id, previous);
       }
     }
-    setDrawn(next);
+    return next;
   }, [seriesOfInstance]);
+  const readDrawn = useCallback(() => setDrawn(collectDrawn()), [collectDrawn]);
 
   // Load the saved measurements when the study opens.
   useEffect(() => {
@@ -267,12 +280,7 @@ export function useMeasurements(study: StudyView, renderingEngineId: string | nu
       drawSeries(seriesInstanceUid, viewportId);
   }, [saved, drawSeries]);
 
-  const current = useMemo(() => {
-    const list = [...drawn.values()];
-    for (const measurement of saved.values())
-      if (!materialised.has(measurement.id) && !drawn.has(measurement.id)) list.push(measurement);
-    return list;
-  }, [drawn, saved, materialised]);
+  const current = useMemo(() => currentOf(drawn, saved, materialised), [drawn, saved, materialised]);
 
   const items = current.map((measurement) => {
     const before = saved.get(measurement.id);
@@ -298,18 +306,21 @@ export function useMeasurements(study: StudyView, renderingEngineId: string | nu
   });
 
   const save = useCallback(async () => {
+    // What is drawn now, not as of the last frame read: a Ctrl+S pressed as the mouse is released
+    // saves the line where it was released (the read after Cornerstone's last event waits for the
+    // next animation frame).
+    const drawnNow = collectDrawn();
+    setDrawn(drawnNow);
     setSaving(true);
     setSaveError(null);
     try {
       const result = await invoke('imaging.saveMeasurements', {
         studyInstanceUid: studyUid,
-        measurements: current,
+        measurements: currentOf(drawnNow, saved, materialised),
       });
       setSaved(new Map(result.map((measurement) => [measurement.id, measurement])));
       markMaterialised(
-        result
-          .filter((measurement) => drawnRef.current.has(measurement.id))
-          .map((measurement) => measurement.id),
+        result.filter((measurement) => drawnNow.has(measurement.id)).map((measurement) => measurement.id),
       );
       setSavedCount(result.length);
     } catch (error) {
@@ -317,7 +328,7 @@ export function useMeasurements(study: StudyView, renderingEngineId: string | nu
     } finally {
       setSaving(false);
     }
-  }, [studyUid, current, markMaterialised]);
+  }, [studyUid, collectDrawn, saved, materialised, markMaterialised]);
 
   const remove = useCallback(
     (id: string) => {
