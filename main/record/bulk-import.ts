@@ -88,7 +88,7 @@ export class BulkImport {
       // The WAL only grows while the checkpoints trail the commits. When the last checkpoint found
       // it this long (and saw the batches since the last catch-up), let it catch up: the next
       // commit then writes the WAL from its beginning again.
-      if (checkpointer.last().log >= this.maxWalFrames) {
+      if (checkpointer.walFrames() >= this.maxWalFrames) {
         this.stats.waits++;
         this.catchUp();
         restarts = true;

@@ -7,42 +7,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import type { Resource } from '@medplum/fhirtypes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BulkImport } from '../../main/record/bulk-import';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { RECORD_CIPHER } from '../../main/record/database/ciphers';
 import { unlock } from '../../main/record/database/sqlite-connection';
 import { RecordKeyFile } from '../../main/record/record-key';
-import { generateDemoPractitioners, generatePatientRecord } from '../../main/record/demo/generator';
-import { loadTerminology } from '../../main/record/demo/terminology';
-import { uniqueSyntheticNationalId } from '../../main/record/identity/national-id';
 import type { LocalRecord } from '../../main/record/local-record';
-import { doctor, recordFixture, resourcesDir, type RecordFixture } from './record-fixture';
-
-const terminology = loadTerminology(resourcesDir);
-const now = new Date('2026-11-22T09:00:00Z');
-const staff = generateDemoPractitioners({ country: 'MA', now });
+import { doctor, recordFixture, type RecordFixture } from './record-fixture';
+import { batchOf, staff } from './fixtures/bulk-load-patients';
 
 let fixture: RecordFixture;
 afterEach(() => fixture?.cleanup());
-
-function batchOf(first: number, patients: number): Resource[] {
-  const batch: Resource[] = [];
-  for (let index = first; index < first + patients; index++) {
-    const generated = generatePatientRecord({
-      country: 'MA',
-      seed: 11,
-      index,
-      now,
-      terminology,
-      practitioners: staff.practitioners,
-      nationalId: (random) => uniqueSyntheticNationalId('MA', index, random),
-    });
-    batch.push(generated.patient, ...generated.resources);
-  }
-  return batch;
-}
 
 async function openWithStaff(): Promise<LocalRecord> {
   fixture = recordFixture();

@@ -48,12 +48,14 @@ export function keyPragma(key: Uint8Array): string {
   return `key="x'${Buffer.from(key).toString('hex')}'"`;
 }
 
+/** The pragmas that open the file with this cipher and key, in order (none for a plaintext benchmark file). */
+export function unlockPragmas(key: Uint8Array | null, cipher: RecordCipher): string[] {
+  return key ? [`cipher='${cipher}'`, keyPragma(key)] : [];
+}
+
 /** Applies cipher and key and proves the key by reading the schema. Throws RECORD_KEY_MISMATCH. */
 export function unlock(sqlite: SqliteHandle, key: Uint8Array | null, cipher: RecordCipher): void {
-  if (key) {
-    sqlite.pragma(`cipher='${cipher}'`);
-    sqlite.pragma(keyPragma(key));
-  }
+  for (const pragma of unlockPragmas(key, cipher)) sqlite.pragma(pragma);
   try {
     sqlite.prepare('select count(*) from sqlite_master').get();
   } catch (error) {

@@ -24,41 +24,26 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { keyPragma, type RecordAccess } from './sqlite-connection';
-
-/** One PASSIVE checkpoint's answer (PRAGMA wal_checkpoint). */
-export interface CheckpointResult {
-  /** 1 when a lock kept it from running (another checkpoint, a writer switching journal modes). */
-  busy: number;
-  /** Frames in the WAL when it ran. */
-  log: number;
-  /** Of those, frames now in the database file (all of them when no reader held older ones back). */
-  checkpointed: number;
-}
+import { unlockPragmas, type RecordAccess } from './sqlite-connection';
 
 /** Slots of the shared Int32Array. */
 const REQUESTED = 0;
 const DONE = 1;
 const LOG = 2;
-const CHECKPOINTED = 3;
-const BUSY = 4;
-const STOP = 5;
-const FAILED = 6;
-const CLOSED = 7;
-const SLOTS = 8;
+const STOP = 3;
+const FAILED = 4;
+const CLOSED = 5;
+const SLOTS = 6;
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const state = new Int32Array(workerData.state);
-const [REQUESTED, DONE, LOG, CHECKPOINTED, BUSY, STOP, FAILED, CLOSED] = [0, 1, 2, 3, 4, 5, 6, 7];
+const [REQUESTED, DONE, LOG, STOP, FAILED, CLOSED] = [0, 1, 2, 3, 4, 5];
 let db;
 try {
   db = new Database(workerData.path, { fileMustExist: true });
-  if (workerData.keyPragma) {
-    db.pragma("cipher='" + workerData.cipher + "'");
-    db.pragma(workerData.keyPragma);
-  }
+  for (const pragma of workerData.unlockPragmas) db.pragma(pragma);
   db.prepare('select count(*) from sqlite_master').get();
   db.pragma('synchronous = FULL');
   parentPort.postMessage({ type: 'ready' });
@@ -79,8 +64,6 @@ if (db) {
     try {
       const [result] = db.pragma('wal_checkpoint(PASSIVE)');
       Atomics.store(state, LOG, result.log);
-      Atomics.store(state, CHECKPOINTED, result.checkpointed);
-      Atomics.store(state, BUSY, result.busy);
     } catch (error) {
       parentPort.postMessage({ type: 'failed', message: String((error && error.message) || error) });
       Atomics.store(state, FAILED, 1);
@@ -129,8 +112,7 @@ export class WalCheckpointer {
         driver,
         state: buffer,
         path: access.path,
-        cipher: access.cipher,
-        keyPragma: access.key ? keyPragma(access.key) : null,
+        unlockPragmas: unlockPragmas(access.key, access.cipher),
       },
     });
     return new Promise((resolve, reject) => {
@@ -162,24 +144,20 @@ export class WalCheckpointer {
     return Atomics.load(this.state, DONE);
   }
 
-  /** The last checkpoint's answer. */
-  last(): CheckpointResult {
-    return {
-      log: Atomics.load(this.state, LOG),
-      checkpointed: Atomics.load(this.state, CHECKPOINTED),
-      busy: Atomics.load(this.state, BUSY),
-    };
+  /** Frames in the WAL when the last checkpoint ran. */
+  walFrames(): number {
+    return Atomics.load(this.state, LOG);
   }
 
   /**
    * Blocks until the checkpoint asked for by `request` number `requested` has run. Throws when the
    * thread failed, or made no progress for `timeoutMs`.
    */
-  waitFor(requested: number, timeoutMs = 60_000): CheckpointResult {
+  waitFor(requested: number, timeoutMs = 60_000): void {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const done = Atomics.load(this.state, DONE);
-      if (done >= requested) return this.last();
+      if (done >= requested) return;
       const failed = this.failed;
       if (failed) throw new Error(failed);
       const left = deadline - performance.now();
